@@ -1,0 +1,51 @@
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { AppContext } from './context.js';
+import { errorMiddleware, notFound } from './http/errors.js';
+import { originCheck } from './http/origin.js';
+import { isDatabaseReachable } from './db/connect.js';
+import { authRoutes } from './accounts/auth.routes.js';
+
+/**
+ * The Express app: health probes, the JSON API under `/api`, then the web
+ * app (SvelteKit's handler) for every other path.
+ */
+export function createApp(ctx: AppContext, webHandler: RequestHandler | null): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (ctx.config.TRUST_PROXY) app.set('trust proxy', true);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ok = await isDatabaseReachable(ctx.conn);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unreachable' });
+  });
+
+  const https = ctx.publicUrl().startsWith('https:');
+  const api = express.Router();
+  api.use(helmet({ strictTransportSecurity: https, contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } } }));
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(originCheck(ctx));
+  api.use(express.json({ limit: '100kb', strict: true }));
+  api.use(authRoutes(ctx));
+  api.use(() => {
+    throw notFound('No such API endpoint');
+  });
+  api.use(errorMiddleware(ctx.log));
+  app.use('/api', api);
+
+  // SvelteKit sets its own Content-Security-Policy (with nonces) on pages.
+  app.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: https }));
+  if (webHandler) app.use(webHandler);
+  else
+    app.use((_req, res) => {
+      res.status(503).type('text').send('The web app is not built. Run "npm run build" (npm start does it for you).');
+    });
+  app.use(errorMiddleware(ctx.log));
+  return app;
+}

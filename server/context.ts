@@ -1,0 +1,20 @@
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { PasswordHasher } from './accounts/password.js';
+import type { RateLimiter } from './http/rate-limit.js';
+import type { Models } from './db/models.js';
+import type { Publisher } from './realtime/publisher.js';
+
+/** What every route, socket handler and domain service of one process shares. */
+export interface AppContext {
+  config: Config;
+  log: Logger;
+  conn: Connection;
+  models: Models;
+  hasher: PasswordHasher;
+  limiter: RateLimiter;
+  publisher: Publisher;
+  /** The origin people reach the console at, e.g. `http://localhost:3000`. */
+  publicUrl(): string;
+}

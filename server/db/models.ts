@@ -1,0 +1,25 @@
+import type { Connection } from 'mongoose';
+import { userModel } from '../accounts/user.model.js';
+import { sessionModel } from '../accounts/session.model.js';
+import { workspaceModel } from '../workspaces/workspace.model.js';
+import { membershipModel } from '../workspaces/membership.model.js';
+import { eventModel, counterModel } from '../realtime/event.model.js';
+
+/** Every model of the app, bound to one connection. */
+export function createModels(conn: Connection) {
+  return {
+    User: userModel(conn),
+    Session: sessionModel(conn),
+    Workspace: workspaceModel(conn),
+    Membership: membershipModel(conn),
+    Event: eventModel(conn),
+    Counter: counterModel(conn),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;
+
+/** Builds the indexes of every model (unique email, lookups) before the app serves. */
+export async function syncIndexes(models: Models) {
+  await Promise.all(Object.values(models).map((m) => m.init()));
+}

@@ -1,0 +1,59 @@
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { ERROR_STATUS, type ErrorCode, type FieldIssue } from '../../shared/errors.js';
+import type { Logger } from 'pino';
+
+/** An error a client may see: a stable code, a message for people, optional details. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.status = ERROR_STATUS[code];
+  }
+  toJSON() {
+    return { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) };
+  }
+}
+
+export const notFound = (what = 'Not found') => new AppError('not_found', what);
+export const forbidden = (message = 'You are not allowed to do this') => new AppError('forbidden', message);
+export const unauthenticated = (message = 'Sign in to continue') => new AppError('unauthenticated', message);
+export const conflict = (message: string, details?: unknown) => new AppError('conflict', message, details);
+export const rateLimited = (retryAfterSeconds: number) =>
+  new AppError('rate_limited', `Too many attempts. Try again in ${retryAfterSeconds} seconds.`, { retryAfter: retryAfterSeconds }, {
+    'Retry-After': String(retryAfterSeconds),
+  });
+
+export function issuesOf(error: ZodError): FieldIssue[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+export const validationFailed = (error: ZodError) =>
+  new AppError('validation_failed', 'Some fields are not valid', issuesOf(error));
+
+/** Turns anything thrown into the JSON error body; internals never reach the client. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) return validationFailed(err);
+  const e = err as { type?: string; status?: number; statusCode?: number };
+  // body-parser's errors: malformed JSON, body too large, bad charset.
+  if (e?.type === 'entity.too.large') return new AppError('too_large', 'The request body is too large');
+  if (e?.type === 'entity.parse.failed') return new AppError('validation_failed', 'The request body is not valid JSON');
+  if (e?.type && (e.status ?? e.statusCode) && (e.status ?? e.statusCode)! < 500)
+    return new AppError('validation_failed', 'The request body could not be read');
+  return new AppError('internal', 'Something went wrong on our side');
+}
+
+export function errorMiddleware(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const appError = toAppError(err);
+    if (appError.status >= 500) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    if (res.headersSent) return;
+    res.set(appError.headers).status(appError.status).json({ error: appError.toJSON() });
+  };
+}

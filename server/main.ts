@@ -1,0 +1,67 @@
+import { pino } from 'pino';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { defaultFerretBinary, startFerretDb, type EmbeddedDatabase } from './db/ferretdb.js';
+import { startServer } from './server.js';
+import { seedDemo } from './seed/demo.js';
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = pino({ level: config.LOG_LEVEL });
+
+  let embedded: EmbeddedDatabase | null = null;
+  let mongoUri = config.MONGODB_URI;
+  if (!mongoUri) {
+    embedded = await startFerretDb({
+      binary: config.FERRETDB_BIN ?? defaultFerretBinary(),
+      dataDir: config.DATA_DIR,
+      log: (line) => log.warn({ ferretdb: line }),
+    });
+    mongoUri = embedded.uri;
+    log.info({ dataDir: config.DATA_DIR }, 'embedded FerretDB started');
+  }
+
+  const server = await startServer(config, { mongoUri, log });
+  const demo = config.SEED_DEMO ? await seedDemo(server.ctx) : null;
+
+  const url = server.ctx.publicUrl();
+  console.log(`\n  Workspace Console is running at ${url}\n`);
+  if (demo) {
+    console.log('  First run: a demo workspace was created. Sign in with');
+    console.log(`    email:    ${demo.email}`);
+    console.log(`    password: ${demo.password}`);
+    console.log('  (other demo members: dev@, creator@, viewer@demo.example, same password)\n');
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    try {
+      await server.close();
+      await embedded?.stop();
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: Error) => {
+  console.error(`Workspace Console could not start: ${err.message}`);
+  process.exit(1);
+});

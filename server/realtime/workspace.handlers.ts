@@ -1,0 +1,43 @@
+import type { AppContext } from '../context.js';
+import { WorkspaceSubscribeSchema, WorkspaceUnsubscribeSchema, type EventAudience } from '../../shared/events.js';
+import { can } from '../../shared/permissions.js';
+import { parse } from '../http/validate.js';
+import { notFound } from '../http/errors.js';
+import { findMembership } from '../workspaces/membership.service.js';
+import { rooms } from './publisher.js';
+import { handle, type AppSocket } from './socket.js';
+
+/**
+ * `workspace:subscribe`: a member joins the rooms of a workspace the server
+ * picks for its role, then gets what it missed since its last event id. The
+ * rooms are joined before the replay, so nothing falls between the two; the
+ * client drops an event it already has by id.
+ */
+export function workspaceHandlers(ctx: AppContext, socket: AppSocket) {
+  socket.on(
+    'workspace:subscribe',
+    handle(ctx, async (payload) => {
+      const { workspaceId, since } = parse(WorkspaceSubscribeSchema, payload);
+      const membership = await findMembership(ctx, workspaceId, socket.data.userId);
+      if (!membership) throw notFound('Workspace not found');
+      const admin = can(membership.role, 'workspace.admin_feed');
+      await socket.join(admin ? [rooms.workspace(workspaceId), rooms.workspaceAdmins(workspaceId)] : [rooms.workspace(workspaceId)]);
+      if (!admin) await socket.leave(rooms.workspaceAdmins(workspaceId));
+      const stream = rooms.workspace(workspaceId);
+      const cursor = await ctx.publisher.cursorOf(stream);
+      if (!since) return { missed: [], resync: false, cursor };
+      const maySee = (audience: EventAudience) => audience === 'members' || (audience === 'admins' && admin);
+      return { ...(await ctx.publisher.replay(stream, since, maySee)), cursor };
+    }),
+  );
+
+  socket.on(
+    'workspace:unsubscribe',
+    handle(ctx, async (payload) => {
+      const { workspaceId } = parse(WorkspaceUnsubscribeSchema, payload);
+      await socket.leave(rooms.workspace(workspaceId));
+      await socket.leave(rooms.workspaceAdmins(workspaceId));
+      return {};
+    }),
+  );
+}

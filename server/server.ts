@@ -1,0 +1,109 @@
+import http from 'node:http';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { RequestHandler } from 'express';
+import { pino, type Logger } from 'pino';
+import { createClient, type RedisClientType } from 'redis';
+import type { Connection } from 'mongoose';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { connectDatabase } from './db/connect.js';
+import { createModels, syncIndexes } from './db/models.js';
+import { PasswordHasher } from './accounts/password.js';
+import { MemoryRateLimiter, RedisRateLimiter } from './http/rate-limit.js';
+import { Publisher } from './realtime/publisher.js';
+import { createSocketServer, type AppServer } from './realtime/socket.js';
+import { createApp } from './app.js';
+import { sweepExpiredSessions } from './accounts/session.service.js';
+
+export interface RunningServer {
+  ctx: AppContext;
+  io: AppServer;
+  http: http.Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+const SWEEP_EVERY_MS = 10 * 60_000;
+
+/** Loads SvelteKit's adapter-node handler from `build/`, when the web app is built. */
+export async function loadWebHandler(root = process.cwd()): Promise<RequestHandler | null> {
+  const file = path.join(root, 'build', 'handler.js');
+  if (!existsSync(file)) return null;
+  const mod = (await import(pathToFileURL(file).href)) as { handler: RequestHandler };
+  return mod.handler;
+}
+
+/**
+ * Starts one node of the console: database connection, Express, Socket.IO
+ * and the web app on one port. `close()` stops accepting, closes sockets and
+ * the database.
+ */
+export async function startServer(config: Config, opts: { mongoUri: string; log?: Logger; webHandler?: RequestHandler | null }): Promise<RunningServer> {
+  const log = opts.log ?? pino({ level: config.LOG_LEVEL });
+  const conn: Connection = await connectDatabase(opts.mongoUri);
+  const models = createModels(conn);
+  await syncIndexes(models);
+
+  let redis: RedisClientType | null = null;
+  if (config.REDIS_URL) {
+    redis = createClient({ url: config.REDIS_URL });
+    redis.on('error', (err) => log.error({ err }, 'redis error'));
+    await redis.connect();
+  }
+
+  let boundPort = config.PORT;
+  const ctx: AppContext = {
+    config,
+    log,
+    conn,
+    models,
+    hasher: new PasswordHasher(config.HASH_CONCURRENCY),
+    limiter: redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter(),
+    publisher: new Publisher(models, log),
+    publicUrl: () => (config.PUBLIC_URL ?? `http://localhost:${boundPort}`).replace(/\/$/, ''),
+  };
+
+  const webHandler = opts.webHandler === undefined ? await loadWebHandler() : opts.webHandler;
+  const app = createApp(ctx, webHandler);
+  const server = http.createServer(app);
+  const io = createSocketServer(ctx, server, redis);
+  ctx.publisher.attach(io);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  boundPort = (server.address() as AddressInfo).port;
+
+  const sweep = async () => {
+    try {
+      await sweepExpiredSessions(ctx);
+      await ctx.publisher.sweep(config.EVENT_RETENTION_DAYS);
+    } catch (err) {
+      log.warn({ err }, 'sweep failed');
+    }
+  };
+  const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
+  sweeper.unref();
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(sweeper);
+      // Stop accepting first, then end live connections and drain.
+      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      server.closeAllConnections?.();
+      await httpClosed;
+      ctx.limiter.close();
+      if (redis) await redis.quit().catch(() => {});
+      await conn.close();
+    })());
+
+  return { ctx, io, http: server, port: boundPort, url: `http://127.0.0.1:${boundPort}`, close };
+}

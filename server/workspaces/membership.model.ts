@@ -1,0 +1,29 @@
+import { Schema, type Connection } from 'mongoose';
+import type { Role } from '../../shared/schemas/auth.js';
+
+/**
+ * A person's membership of one workspace. `_id` is `<workspaceId>:<userId>`,
+ * so "is this user a member, and with which role" is one `_id` lookup.
+ */
+export interface MembershipDoc {
+  _id: string;
+  workspaceId: string;
+  userId: string;
+  role: Role;
+  joinedAt: Date;
+}
+
+export const membershipId = (workspaceId: string, userId: string) => `${workspaceId}:${userId}`;
+
+const membershipSchema = new Schema<MembershipDoc>(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true, index: true },
+    userId: { type: String, required: true, index: true },
+    role: { type: String, enum: ['super_admin', 'developer', 'creator', 'viewer'], required: true },
+    joinedAt: { type: Date, default: () => new Date() },
+  },
+  { versionKey: false },
+);
+
+export const membershipModel = (conn: Connection) => conn.model<MembershipDoc>('Membership', membershipSchema, 'memberships');

@@ -1,0 +1,50 @@
+import { Schema, type Connection } from 'mongoose';
+import { newId } from '../db/ids.js';
+
+export type BillingMode = 'inherited' | 'independent';
+
+export interface WorkspaceDoc {
+  _id: string;
+  name: string;
+  imageUrl: string | null;
+  /** null for a root workspace (the account). */
+  parentId: string | null;
+  /** The root of this workspace's account tree (itself for a root). */
+  rootId: string;
+  ownerId: string;
+  settings: {
+    requireApproval: boolean;
+    companyDomains: string[];
+    apiAccess: boolean;
+    billingMode: BillingMode;
+  };
+  /** The seat pool this workspace owns (roots and independent sub-workspaces). */
+  seats: { limit: number; used: number; reserved: number };
+  createdAt: Date;
+}
+
+const workspaceSchema = new Schema<WorkspaceDoc>(
+  {
+    _id: { type: String, default: newId },
+    name: { type: String, required: true },
+    imageUrl: { type: String, default: null },
+    parentId: { type: String, default: null },
+    rootId: { type: String, required: true },
+    ownerId: { type: String, required: true },
+    settings: {
+      requireApproval: { type: Boolean, default: false },
+      companyDomains: { type: [String], default: [] },
+      apiAccess: { type: Boolean, default: false },
+      billingMode: { type: String, enum: ['inherited', 'independent'], default: 'independent' },
+    },
+    seats: {
+      limit: { type: Number, default: 10 },
+      used: { type: Number, default: 0 },
+      reserved: { type: Number, default: 0 },
+    },
+    createdAt: { type: Date, default: () => new Date() },
+  },
+  { versionKey: false },
+);
+
+export const workspaceModel = (conn: Connection) => conn.model<WorkspaceDoc>('Workspace', workspaceSchema, 'workspaces');

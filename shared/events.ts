@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { ErrorCode } from './errors.js';
+
+/** Event types of API.md; later issues add theirs here. */
+export const EVENT_TYPES = [
+  'workspace.updated',
+  'member.added',
+  'member.updated',
+  'member.removed',
+  'seats.updated',
+  'invitation.created',
+  'invitation.updated',
+  'invitation.revoked',
+  'joinRequest.created',
+  'joinRequest.decided',
+  'notification.created',
+  'asset.created',
+  'asset.deleted',
+  'asset.shared',
+  'asset.unshared',
+  'access.revoked',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Who may see an event of a workspace stream: every member, or its Super
+ * Admins only. Events of a user stream are seen by that user only.
+ */
+export type EventAudience = 'members' | 'admins' | 'user';
+
+export interface EventEnvelope<T = Record<string, unknown>> {
+  id: string;
+  type: EventType;
+  workspaceId: string | null;
+  actorId: string | null;
+  at: string;
+  data: T;
+}
+
+export const IdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'Invalid id');
+
+/** An event id is `<stream key>:<sequence>`, opaque to clients. */
+export const EventIdSchema = z
+  .string()
+  .max(160)
+  .regex(/^[A-Za-z0-9_:-]+$/, 'Invalid event id');
+
+export const WorkspaceSubscribeSchema = z.strictObject({
+  workspaceId: IdSchema,
+  since: EventIdSchema.optional(),
+});
+export type WorkspaceSubscribe = z.infer<typeof WorkspaceSubscribeSchema>;
+
+export const WorkspaceUnsubscribeSchema = z.strictObject({ workspaceId: IdSchema });
+
+export type AckError = { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
+export type Ack<T> = ({ ok: true } & T) | AckError;
+
+export interface SubscribeResult {
+  missed: EventEnvelope[];
+  /** True when more was missed than can be replayed: reload the screen's data. */
+  resync: boolean;
+  /** The newest event id of the workspace now: the `since` to send after a reconnection. */
+  cursor: string | null;
+}
+
+/** Messages a client sends (socket.io `emit`), with their acknowledgement. */
+export interface ClientToServerEvents {
+  'workspace:subscribe': (payload: unknown, ack: (reply: Ack<SubscribeResult>) => void) => void;
+  'workspace:unsubscribe': (payload: unknown, ack: (reply: Ack<object>) => void) => void;
+}
+
+/** Messages the server sends. */
+export interface ServerToClientEvents {
+  event: (envelope: EventEnvelope) => void;
+}

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { pino } from 'pino';
+import type { RequestHandler } from 'express';
+import { loadConfig, type Config } from '../../server/config.js';
+import { startServer, type RunningServer } from '../../server/server.js';
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  /** Share a database with another node (multi-node tests); a fresh one otherwise. */
+  database?: string;
+  redis?: boolean;
+  webHandler?: RequestHandler | null;
+}
+
+/** A fresh database name on the run's FerretDB. */
+export const freshDatabase = () => `t_${randomBytes(6).toString('hex')}`;
+
+export function mongoUriFor(database: string) {
+  return inject('ferretUri').replace(/\/[^/]*$/, `/${database}`);
+}
+
+/** Starts a real console node on a free port against the run's FerretDB (and Redis when asked). */
+export async function startTestServer(opts: TestServerOptions = {}): Promise<RunningServer & { database: string; config: Config }> {
+  const database = opts.database ?? freshDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: 'false',
+    ...(opts.redis ? { REDIS_URL: inject('redisUrl') } : {}),
+    ...opts.env,
+  });
+  const server = await startServer(config, {
+    mongoUri: mongoUriFor(database),
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    webHandler: opts.webHandler ?? null,
+  });
+  return Object.assign(server, { database, config });
+}
