@@ -1,9 +1,8 @@
 import type { AppContext } from '../context.js';
 import type { Login, Signup } from '../../shared/schemas/auth.js';
 import { AppError, conflict } from '../http/errors.js';
+import { isDuplicateKey } from '../db/claims.js';
 import type { UserDoc } from './user.model.js';
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
 
 /** Creates an account. Emails arrive normalised by the schema; the unique index settles races. */
 export async function signUp(ctx: AppContext, input: Signup, locale: 'en' | 'fr' | null = null): Promise<UserDoc> {

@@ -4,9 +4,11 @@ import type { Logger } from 'pino';
 import type { EventAudience, EventEnvelope, EventType } from '../../shared/events.js';
 import type { Models } from '../db/models.js';
 import { eventId, seqOf, type EventDoc } from './event.model.js';
+import { isDuplicateKey } from '../db/claims.js';
 
 /** How many missed events a reconnecting client is sent; past that it reloads instead. */
 export const MAX_REPLAY = 500;
+const MAX_CLAIM_ATTEMPTS = 1000;
 
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
@@ -32,6 +34,8 @@ export function toEnvelope(doc: EventDoc): EventEnvelope {
  */
 export class Publisher {
   private io: Server | null = null;
+  private readonly queues = new Map<string, Promise<EventDoc>>();
+  private readonly nextSeq = new Map<string, number>();
 
   constructor(
     private readonly models: Models,
@@ -53,28 +57,56 @@ export class Publisher {
     return this.publish(rooms.user(userId), rooms.user(userId), input.workspaceId ?? null, 'user', input);
   }
 
-  private async publish(stream: string, room: string, workspaceId: string | null, audience: EventAudience, input: PublishInput) {
-    const counter = await this.models.Counter.findOneAndUpdate(
-      { _id: stream },
-      { $inc: { seq: 1 } },
-      { upsert: true, returnDocument: 'after' },
-    ).lean();
-    const seq = counter!.seq;
-    const doc: EventDoc = {
-      _id: eventId(stream, seq),
-      stream,
-      seq,
-      type: input.type,
-      workspaceId,
-      actorId: input.actorId,
-      audience,
-      at: new Date(),
-      data: input.data,
-    };
-    await this.models.Event.create(doc);
-    const envelope = toEnvelope(doc);
-    this.io?.to(room).emit('event', envelope);
-    return envelope;
+  private publish(stream: string, room: string, workspaceId: string | null, audience: EventAudience, input: PublishInput) {
+    // One publish at a time per stream on this node: events leave in sequence
+    // order and this node's writers never collide on a sequence number.
+    const previous = this.queues.get(stream) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(() => this.store(stream, workspaceId, audience, input));
+    this.queues.set(stream, next);
+    void next.finally(() => {
+      if (this.queues.get(stream) === next) this.queues.delete(stream);
+    }).catch(() => {});
+    return next.then((doc) => {
+      const envelope = toEnvelope(doc);
+      this.io?.to(room).emit('event', envelope);
+      return envelope;
+    });
+  }
+
+  /**
+   * Stores an event under the next sequence number of its stream. The number
+   * is claimed by inserting `_id` = `<stream>:<seq>` (see db/claims.ts): if
+   * another node took it, the insert fails and the next number is tried.
+   */
+  private async store(stream: string, workspaceId: string | null, audience: EventAudience, input: PublishInput): Promise<EventDoc> {
+    let seq = this.nextSeq.get(stream) ?? (await this.hintOf(stream)) + 1;
+    for (let attempt = 0; ; attempt++) {
+      const doc: EventDoc = {
+        _id: eventId(stream, seq),
+        stream,
+        seq,
+        type: input.type,
+        workspaceId,
+        actorId: input.actorId,
+        audience,
+        at: new Date(),
+        data: input.data,
+      };
+      try {
+        await this.models.Event.create(doc);
+        this.nextSeq.set(stream, seq + 1);
+        // The counter is only a hint of the newest number (it may lag, never lead).
+        await this.models.Counter.updateOne({ _id: stream }, { $max: { seq } }, { upsert: true });
+        return doc;
+      } catch (err) {
+        if (!isDuplicateKey(err) || attempt >= MAX_CLAIM_ATTEMPTS) throw err;
+        seq = Math.max(seq + 1, (await this.hintOf(stream)) + 1);
+      }
+    }
+  }
+
+  private async hintOf(stream: string): Promise<number> {
+    return (await this.models.Counter.findById(stream).lean())?.seq ?? 0;
   }
 
   /** The newest event id of a stream: where a fresh subscriber's cursor starts. */
@@ -85,20 +117,18 @@ export class Publisher {
 
   /**
    * What a reconnecting client missed since the event id it last saw, limited
-   * to what it may see now. An unknown or foreign cursor, or more than
-   * MAX_REPLAY events, asks the client to reload (`resync`).
+   * to what it may see now. A cursor that is not an event of this stream (or
+   * was swept), or more than MAX_REPLAY missed events, asks the client to
+   * reload instead (`resync`).
    */
   async replay(stream: string, since: string, maySee: (audience: EventAudience) => boolean) {
     const from = seqOf(stream, since);
-    if (from === null) return { missed: [], resync: true };
+    if (from === null || !(await this.models.Event.exists({ _id: since }))) return { missed: [], resync: true };
     const docs = await this.models.Event.find({ stream, seq: mongoose.trusted({ $gt: from }) })
       .sort({ seq: 1 })
       .limit(MAX_REPLAY + 1)
       .lean();
     if (docs.length > MAX_REPLAY) return { missed: [], resync: true };
-    // A cursor ahead of the stream (or whose events were swept) cannot be trusted either.
-    const newest = await this.models.Counter.findById(stream).lean();
-    if (!newest || from > newest.seq || (docs.length > 0 && docs[0]!.seq !== from + 1)) return { missed: [], resync: true };
     return { missed: docs.filter((d) => maySee(d.audience)).map(toEnvelope), resync: false };
   }
 

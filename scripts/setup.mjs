@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// Brings a fresh clone to a runnable state, doing only what is missing:
+// npm dependencies, the FerretDB binary (built with Go), the web build.
+// Node builtins only: this runs before `npm install`.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+// v1.24.1 is not served by the Go module proxy reachable here; v1.24.0 is the same 1.24 line.
+export const FERRETDB_VERSION = 'v1.24.0';
+export const FERRETDB_BIN = path.join(ROOT, '.tools', 'bin', 'ferretdb');
+
+function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
+  if (res.error) throw new Error(`${cmd} could not run: ${res.error.message}`);
+  if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${res.status}`);
+  return res;
+}
+
+const say = (msg) => console.log(`[setup] ${msg}`);
+
+function newestMtime(p) {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  return newest;
+}
+
+/** npm dependencies: installed when missing or when package-lock.json changed since. */
+export function ensureDependencies() {
+  const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
+  const lock = path.join(ROOT, 'package-lock.json');
+  if (existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs)) return;
+  say('installing npm dependencies…');
+  run('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+}
+
+function findGo() {
+  for (const candidate of ['go', '/usr/local/go/bin/go', '/usr/lib/go/bin/go']) {
+    const res = spawnSync(candidate, ['version'], { stdio: 'ignore' });
+    if (!res.error && res.status === 0) return candidate;
+  }
+  return null;
+}
+
+/**
+ * FerretDB, built from its Go module into the git-ignored `.tools/bin`. The
+ * module is fetched at an exact version and built from its own root (the
+ * proxy here does not serve the version list `go install` asks for), with the
+ * version file its build expects.
+ */
+export function ensureFerretDb() {
+  if (existsSync(FERRETDB_BIN)) return FERRETDB_BIN;
+  const go = findGo();
+  if (!go) {
+    throw new Error(
+      'The embedded database needs Go to build FerretDB once. Install Go (https://go.dev/dl/) or set MONGODB_URI to a MongoDB server.',
+    );
+  }
+  say(`building FerretDB ${FERRETDB_VERSION} (once; about a minute)…`);
+  const env = { ...process.env, GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0' };
+  const dl = spawnSync(go, ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], { cwd: ROOT, env, encoding: 'utf8' });
+  if (dl.status !== 0) throw new Error(`go mod download failed: ${dl.stderr || dl.stdout}`);
+  const { Dir } = JSON.parse(dl.stdout);
+  const work = mkdtempSync(path.join(tmpdir(), 'ferretdb-src-'));
+  try {
+    cpSync(Dir, work, { recursive: true });
+    const chmodAll = (p) => {
+      chmodSync(p, statSync(p).isDirectory() ? 0o755 : 0o644);
+      if (statSync(p).isDirectory()) for (const e of readdirSync(p)) chmodAll(path.join(p, e));
+    };
+    chmodAll(work);
+    writeFileSync(path.join(work, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    mkdirSync(path.dirname(FERRETDB_BIN), { recursive: true });
+    run(go, ['build', '-trimpath', '-o', FERRETDB_BIN, './cmd/ferretdb'], { cwd: work, env });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  say(`FerretDB built at ${path.relative(ROOT, FERRETDB_BIN)}`);
+  return FERRETDB_BIN;
+}
+
+const WEB_SOURCES = ['web', 'shared', 'svelte.config.js', 'vite.config.ts'];
+
+/** The SvelteKit build, rebuilt when a web source is newer than it. */
+export function ensureWebBuild() {
+  const handler = path.join(ROOT, 'build', 'handler.js');
+  const built = existsSync(handler) ? statSync(handler).mtimeMs : 0;
+  const sources = Math.max(...WEB_SOURCES.map((p) => newestMtime(path.join(ROOT, p))));
+  if (built && built >= sources) return;
+  say('building the web app…');
+  run('npx', ['vite', 'build', '--logLevel', 'warn']);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    ensureDependencies();
+    if (!process.env.MONGODB_URI) ensureFerretDb();
+    ensureWebBuild();
+    say('ready');
+  } catch (err) {
+    console.error(`[setup] ${err.message}`);
+    process.exit(1);
+  }
+}
