@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { defaultFerretBinary, startFerretDb, type EmbeddedDatabase } from './db/ferretdb.js';
-import { startServer } from './server.js';
+import { startServer, type RunningServer } from './server.js';
 import { seedDemo } from './seed/demo.js';
 
 async function main() {
@@ -18,6 +18,26 @@ async function main() {
   const log = pino({ level: config.LOG_LEVEL });
 
   let embedded: EmbeddedDatabase | null = null;
+  let server: RunningServer | null = null;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    try {
+      await server?.close();
+      await embedded?.stop();
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
   let mongoUri = config.MONGODB_URI;
   if (!mongoUri) {
     embedded = await startFerretDb({
@@ -29,7 +49,8 @@ async function main() {
     log.info({ dataDir: config.DATA_DIR }, 'embedded FerretDB started');
   }
 
-  const server = await startServer(config, { mongoUri, log });
+  if (stopping) return;
+  server = await startServer(config, { mongoUri, log });
   const demo = config.SEED_DEMO ? await seedDemo(server.ctx) : null;
 
   const url = server.ctx.publicUrl();
@@ -40,25 +61,6 @@ async function main() {
     console.log(`    password: ${demo.password}`);
     console.log('  (other demo members: dev@, creator@, viewer@demo.example, same password)\n');
   }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    try {
-      await server.close();
-      await embedded?.stop();
-      process.exit(0);
-    } catch (err) {
-      log.error({ err }, 'shutdown failed');
-      process.exit(1);
-    }
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((err: Error) => {

@@ -17,12 +17,21 @@ export async function connectDatabase(uri: string): Promise<mongoose.Connection>
   return conn;
 }
 
-export async function isDatabaseReachable(conn: mongoose.Connection): Promise<boolean> {
+/** Pings the database; an answer slower than `timeoutMs` counts as unreachable. */
+export async function isDatabaseReachable(conn: mongoose.Connection, timeoutMs = 2000): Promise<boolean> {
+  if (conn.readyState !== 1 || !conn.db) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const ping = conn.db
+    .admin()
+    .command({ ping: 1 }, { timeoutMS: timeoutMs })
+    .then(() => true)
+    .catch(() => false);
   try {
-    if (conn.readyState !== 1 || !conn.db) return false;
-    await conn.db.admin().ping();
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -55,8 +55,12 @@ export async function startFerretDb(opts: { binary: string; dataDir: string; dat
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
+  // The database never outlives the process that started it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   child.on('exit', () => {
     exited = true;
+    process.off('exit', killOnExit);
   });
   try {
     await waitForPort('127.0.0.1', port, 20_000, () => !exited);

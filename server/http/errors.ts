@@ -43,7 +43,7 @@ export function toAppError(err: unknown): AppError {
   const e = err as { type?: string; status?: number; statusCode?: number };
   // body-parser's errors: malformed JSON, body too large, bad charset.
   if (e?.type === 'entity.too.large') return new AppError('too_large', 'The request body is too large');
-  if (e?.type === 'entity.parse.failed') return new AppError('validation_failed', 'The request body is not valid JSON');
+  if (e?.type === 'entity.parse.failed') return new AppError('validation_failed', 'The request body must be a valid JSON object');
   if (e?.type && (e.status ?? e.statusCode) && (e.status ?? e.statusCode)! < 500)
     return new AppError('validation_failed', 'The request body could not be read');
   return new AppError('internal', 'Something went wrong on our side');

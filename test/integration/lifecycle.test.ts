@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../server/db/free-port.js';
+import { startFerretDb } from '../../server/db/ferretdb.js';
+import { ApiClient, connectSocket } from '../support/client.js';
+import { freshDatabase, mongoUriFor } from '../support/server.js';
+import { runMain } from '../support/process.js';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'wsc-life-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('the console process', () => {
+  it('starts with its own embedded FerretDB, seeds a demo account it prints, honours PORT and PUBLIC_URL, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    const proc = runMain({ PORT: String(port), PUBLIC_URL: publicUrl, DATA_DIR: tempDir(), NODE_ENV: 'development', SEED_DEMO: 'true', MONGODB_URI: '' });
+    try {
+      await proc.waitForOutput(new RegExp(`running at ${publicUrl.replace(/[.:/]/g, '\\$&')}`), 60_000);
+      const [, email, password] = await proc.waitForOutput(/email:\s+(\S+)\s+password:\s+(\S+)/);
+      expect((await new ApiClient(publicUrl).get('/healthz')).body).toEqual({ status: 'ok' });
+      expect((await new ApiClient(publicUrl).get('/readyz')).status).toBe(200);
+
+      const owner = new ApiClient(publicUrl);
+      expect((await owner.post('/api/auth/login', { email, password })).status).toBe(200);
+      const me = await owner.get('/api/me');
+      expect(me.body.memberships).toEqual([{ workspace: { id: expect.any(String), name: 'Demo Studio', parentId: null }, role: 'super_admin' }]);
+
+      const socket = await connectSocket(publicUrl, owner.cookie);
+      const socketClosed = new Promise((resolve) => socket.once('disconnect', resolve));
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+      await socketClosed;
+    } finally {
+      proc.child.kill('SIGKILL');
+    }
+  }, 90_000);
+
+  it('never seeds in production', async () => {
+    const port = await freePort();
+    const proc = runMain({ PORT: String(port), NODE_ENV: 'production', SEED_DEMO: 'true', MONGODB_URI: mongoUriFor(freshDatabase()) });
+    try {
+      await proc.waitForOutput(/running at/);
+      expect(proc.output()).not.toMatch(/password:/);
+      proc.child.kill('SIGINT');
+      expect(await proc.exited).toBe(0);
+    } finally {
+      proc.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('refuses to start on a bad setting, naming the variable', async () => {
+    const proc = runMain({ PORT: 'eighty', MONGODB_URI: mongoUriFor(freshDatabase()) });
+    expect(await proc.exited).toBe(1);
+    expect(proc.output()).toMatch(/PORT/);
+  });
+
+  it('says what to install or set when there is neither a database URI nor the FerretDB binary', async () => {
+    const proc = runMain({ MONGODB_URI: '', FERRETDB_BIN: '/nonexistent/ferretdb', PORT: String(await freePort()) });
+    expect(await proc.exited).toBe(1);
+    expect(proc.output()).toMatch(/FerretDB is not installed at \/nonexistent\/ferretdb\. Run "npm run setup" \(needs Go\) or set MONGODB_URI/);
+  });
+});
+
+describe('readiness', () => {
+  it('answers 503 on /readyz once the database is gone, while /healthz stays 200', async () => {
+    const db = await startFerretDb({ binary: process.env.FERRETDB_BIN ?? '.tools/bin/ferretdb', dataDir: tempDir() });
+    const { startServer } = await import('../../server/server.js');
+    const { loadConfig } = await import('../../server/config.js');
+    const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), { mongoUri: db.uri, webHandler: null, log: (await import('pino')).pino({ level: 'silent' }) });
+    try {
+      expect((await new ApiClient(server.url).get('/readyz')).status).toBe(200);
+      await db.stop();
+      const res = await new ApiClient(server.url).get('/readyz');
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ status: 'database unreachable' });
+      expect((await new ApiClient(server.url).get('/healthz')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+});
+
