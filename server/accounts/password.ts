@@ -14,6 +14,11 @@ export class PasswordHasher {
 
   constructor(private readonly maxConcurrent: number) {}
 
+  /** Hashes running right now (never more than `maxConcurrent`). */
+  get active(): number {
+    return this.running;
+  }
+
   hash(password: string): Promise<string> {
     return this.limited(() => argon2.hash(password, ARGON2_OPTIONS));
   }

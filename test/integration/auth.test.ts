@@ -122,3 +122,17 @@ describe('per-IP sign-in limit', () => {
     }
   });
 });
+
+describe('https deployments', () => {
+  it('marks the session cookie Secure when PUBLIC_URL is https', async () => {
+    const secure = await startTestServer({ env: { PUBLIC_URL: 'https://console.example.com' } });
+    try {
+      const res = await new ApiClient(secure.url).post('/api/auth/signup', { email: uniqueEmail('tls'), name: 'T', password: 'longenough' });
+      expect(res.status).toBe(201);
+      expect(res.headers.getSetCookie().find((c) => c.startsWith('sid='))).toMatch(/; Secure/);
+      expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/);
+    } finally {
+      await secure.close();
+    }
+  });
+});
