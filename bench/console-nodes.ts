@@ -1,0 +1,109 @@
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { loadConfig } from '../server/config.js';
+import { startServer, type RunningServer } from '../server/server.js';
+import { createSession } from '../server/accounts/session.service.js';
+import { createWorkspace } from '../test/support/factories.js';
+import type { Ack, ClientToServerEvents, ServerToClientEvents, SubscribeResult } from '../shared/events.js';
+import { mapLimit } from './limit.js';
+
+export type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Starts one console node on a free loopback port, silent, without the web app. */
+export function startConsoleNode(mongoUri: string, redisUrl?: string): Promise<RunningServer> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: 'false',
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  });
+  return startServer(config, { mongoUri, log: pino({ level: 'silent' }), webHandler: null });
+}
+
+/**
+ * The audience of the fan-out: N people, each a Super Admin of one workspace
+ * and each with a session of their own. Written straight to the database
+ * (no password hashing), like the test factories do.
+ */
+export async function seedAudience(node: RunningServer, n: number) {
+  const { User } = node.ctx.models;
+  const stamp = Date.now().toString(36);
+  const users = await User.insertMany(
+    Array.from({ length: n + 1 }, (_, i) => ({ email: `bench.${stamp}.${i}@example.com`, name: `Bench ${i}`, passwordHash: 'x' })),
+  );
+  const [owner, ...members] = users.map((u) => String(u._id));
+  const workspaceId = await createWorkspace(
+    node.ctx,
+    owner!,
+    members.map((userId) => ({ userId, role: 'super_admin' as const })),
+    'Fan-out bench',
+  );
+  const tokens = await mapLimit(members, 20, async (userId) => (await createSession(node.ctx, userId, {})).token);
+  return { workspaceId, tokens };
+}
+
+/** Connects one authenticated socket per token and subscribes each to the workspace feed. */
+export async function connectSubscribers(
+  url: string,
+  tokens: readonly string[],
+  workspaceId: string,
+  onEvent: (socket: BenchSocket, seq: number) => void,
+): Promise<BenchSocket[]> {
+  const sockets: BenchSocket[] = [];
+  try {
+    await mapLimit(tokens, 50, async (token) => {
+      const socket: BenchSocket = ioClient(url, {
+        transports: ['websocket'],
+        extraHeaders: { cookie: `sid=${token}` },
+        reconnection: false,
+        forceNew: true,
+      });
+      sockets.push(socket);
+      socket.on('event', (envelope) => onEvent(socket, (envelope.data as { seq: number }).seq));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      const ack = (await socket.timeout(10_000).emitWithAck('workspace:subscribe', { workspaceId })) as Ack<SubscribeResult>;
+      if (!ack.ok) throw new Error(`workspace:subscribe refused: ${ack.error.code}`);
+    });
+  } catch (err) {
+    closeSockets(sockets);
+    throw err;
+  }
+  return sockets;
+}
+
+export function closeSockets(sockets: readonly BenchSocket[]) {
+  for (const socket of sockets) socket.close();
+}
+
+/**
+ * Marks, on the round being measured, when a node's adapter is handed the
+ * broadcast (`<name>:stored` — the publisher has written the event by then)
+ * and when it starts and ends writing to its local sockets
+ * (`<name>:send-start`, `<name>:send-end`). Both adapters write locally in
+ * one synchronous `apply` pass; with Redis the sending node first appends to
+ * the stream, the other nodes apply it when their stream read returns.
+ */
+export function instrumentNode(node: RunningServer, name: string, mark: (stage: string, at?: number) => void) {
+  // `apply` is private in the adapter's typings: the bench reaches in on purpose.
+  const adapter = node.io.of('/').adapter as unknown as {
+    broadcast(packet: unknown, opts: unknown): unknown;
+    apply(opts: unknown, callback: (socket: unknown) => void): void;
+  };
+  const broadcast = adapter.broadcast.bind(adapter);
+  const apply = adapter.apply.bind(adapter);
+  adapter.broadcast = (packet, opts) => {
+    mark(`${name}:stored`);
+    return broadcast(packet, opts);
+  };
+  adapter.apply = (opts, callback) => {
+    mark(`${name}:send-start`);
+    apply(opts, callback);
+    mark(`${name}:send-end`, performance.now());
+  };
+}
