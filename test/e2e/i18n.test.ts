@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openSession, screenshot, startWebServer } from '../support/browser.js';
+import { signedInClient } from '../support/client.js';
+
+let server: Awaited<ReturnType<typeof startWebServer>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startWebServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('languages', () => {
+  it('switches the sign-in page to French, keeps the choice across a reload and translates errors', async () => {
+    const { page, errors } = await openSession(browser, server.url);
+    await page.goto('/signin');
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+
+    await page.getByRole('button', { name: 'French' }).click();
+    await page.getByRole('button', { name: 'Se connecter' }).waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Connexion');
+    expect(await page.getByLabel('Adresse e-mail').isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Créer un compte' }).isVisible()).toBe(true);
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    expect(await page.getByRole('button', { name: 'Français' }).getAttribute('aria-pressed')).toBe('true');
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Se connecter' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    expect(await page.title()).toBe('Connexion · Workspace Console');
+    await screenshot(page, 'signin-fr');
+
+    // Errors are translated too: a wrong password, then an invalid email in the browser.
+    const { email } = await signedInClient(server.url);
+    await page.getByLabel('Adresse e-mail').fill(email);
+    await page.getByLabel('Mot de passe').fill('pas le bon');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: /\S/ });
+    await expect.poll(() => alert.textContent()).toBe('Adresse e-mail ou mot de passe incorrect.');
+    await page.getByLabel('Adresse e-mail').fill('pas-une-adresse');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await expect.poll(() => page.locator('#signin-email-error').textContent()).toContain('Saisissez une adresse e-mail valide.');
+
+    expect(errors).toEqual([]);
+  });
+
+  it('starts in French for a browser that prefers French, and the app shell follows the switch', async () => {
+    const { client, user } = await signedInClient(server.url, { name: 'Camille Dupont' });
+    const { page, context } = await openSession(browser, server.url, 'fr-FR');
+    await context.addCookies([{ name: 'sid', value: client.cookie.slice(4), url: server.url }]);
+
+    await page.goto('/app');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Bienvenue, Camille Dupont');
+    expect(await page.getByRole('heading', { name: 'Vous n’êtes membre d’aucun espace de travail' }).isVisible()).toBe(true);
+    expect(await page.getByText(`Demandez à un administrateur d’un espace de travail d’inviter ${user.email}.`).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toContain('En direct');
+
+    await page.getByRole('button', { name: 'Anglais' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Welcome, Camille Dupont');
+    expect(await page.getByRole('status').textContent()).toContain('Live');
+  });
+});

@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { loadWebHandler } from '../../server/server.js';
+import { startTestServer, type TestServerOptions } from './server.js';
+
+const ROOT = process.cwd();
+const HANDLER = path.join(ROOT, 'build', 'handler.js');
+/** What the web build is made of: a change in any of them makes `build/` stale. */
+const WEB_SOURCES = ['web', 'shared', 'svelte.config.js', 'vite.config.ts'];
+
+export const SCREENSHOTS = path.join(ROOT, 'test-results');
+
+function newestMtime(entry: string): number {
+  if (!existsSync(entry)) return 0;
+  const stat = statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => newestMtime(path.join(entry, name))));
+}
+
+/** Builds the web app (`vite build`) when `build/handler.js` is missing or older than its sources. */
+export function ensureWebBuild() {
+  const built = existsSync(HANDLER) ? statSync(HANDLER).mtimeMs : 0;
+  const sources = Math.max(...WEB_SOURCES.map((s) => newestMtime(path.join(ROOT, s))));
+  if (built && built >= sources) return;
+  const result = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/** A real console node serving the built web app. */
+export async function startWebServer(opts: Omit<TestServerOptions, 'webHandler'> = {}) {
+  ensureWebBuild();
+  const webHandler = await loadWebHandler(ROOT);
+  if (!webHandler) throw new Error('build/handler.js is missing after the build');
+  return startTestServer({ ...opts, webHandler });
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+export interface BrowserSession {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors and console errors (CSP violations show up here). */
+  errors: string[];
+  /** Paths of every `/api` request the page made, e.g. `POST /api/auth/login`. */
+  apiCalls: string[];
+}
+
+/** A fresh browser profile (own cookies and localStorage) on the server, in English by default. */
+export async function openSession(browser: Browser, baseURL: string, locale = 'en-US'): Promise<BrowserSession> {
+  const context = await browser.newContext({ baseURL, locale, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const apiCalls: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => {
+    // The browser logs every 4xx answer of the API (401 on a signed-out visit, a wrong password): those are expected.
+    if (msg.type() === 'error' && !/Failed to load resource: .*status of 4\d\d/.test(msg.text())) errors.push(msg.text());
+  });
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (url.pathname.startsWith('/api/')) apiCalls.push(`${req.method()} ${url.pathname}`);
+  });
+  return { context, page, errors, apiCalls };
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

@@ -1,0 +1,11 @@
+import type { Login, MeView, Signup, UserView } from '$shared/schemas/auth.js';
+import { api, type Fetch } from './client.js';
+
+export const signUp = (input: Signup) => api<{ user: UserView }>('POST', '/auth/signup', { body: input });
+
+export const signIn = (input: Login) => api<{ user: UserView }>('POST', '/auth/login', { body: input });
+
+export const signOut = () => api<void>('POST', '/auth/logout');
+
+/** The signed-in user and their workspaces; rejects with `unauthenticated` when signed out. */
+export const getMe = (fetch?: Fetch) => api<MeView>('GET', '/me', { fetch });

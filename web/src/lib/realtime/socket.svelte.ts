@@ -1,0 +1,202 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ErrorCode } from '$shared/errors.js';
+import type { ClientToServerEvents, EventEnvelope, ServerToClientEvents } from '$shared/events.js';
+import { StreamCursors, byId, streamOf, workspaceStream } from './streams.js';
+
+/**
+ * live: connected and receiving events.
+ * reconnecting: not connected, trying again.
+ * offline: the browser is offline, or the connection is closed and not retrying.
+ */
+export type ConnectionStatus = 'live' | 'reconnecting' | 'offline';
+
+export interface RealtimeListener {
+  /** A new event (each id once, in stream order within a subscription's replay). */
+  event?(envelope: EventEnvelope): void;
+  /** More was missed than the server can replay: reload the workspace's data. */
+  resync?(workspaceId: string): void;
+  /** The server refused the workspace's feed (e.g. no longer a member). */
+  denied?(workspaceId: string, code: ErrorCode): void;
+}
+
+export interface RealtimeOptions {
+  /** The session is gone: the app sends the user to sign in. */
+  onUnauthenticated(): void;
+  url?: string;
+}
+
+const ACK_TIMEOUT_MS = 10_000;
+const MAX_RETRY_DELAY_MS = 30_000;
+
+/**
+ * The one owner of the Socket.IO connection. Components read `status` and
+ * register listeners; they never touch the socket. For every watched
+ * workspace it keeps the last event id, and after a reconnection it
+ * subscribes again with `since` so missed events are replayed, not lost.
+ */
+export class RealtimeConnection {
+  status = $state<ConnectionStatus>('reconnecting');
+  /** False until the first successful connection ("connecting" rather than "reconnecting"). */
+  hasConnected = $state(false);
+
+  #socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
+  #listeners = new Set<RealtimeListener>();
+  #cursors = new StreamCursors();
+  /** Watched workspaces, with how many watchers each has. */
+  #watched = new Map<string, number>();
+  /** Live events of a workspace that arrive while its subscription is being (re)made. */
+  #buffers = new Map<string, EventEnvelope[]>();
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #retryDelay = 1000;
+  #closed = false;
+
+  constructor(private readonly options: RealtimeOptions) {}
+
+  connect() {
+    if (this.#socket) return;
+    this.#closed = false;
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(this.options.url ?? '/', {
+      withCredentials: true,
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: MAX_RETRY_DELAY_MS,
+    });
+    this.#socket = socket;
+    this.status = navigator.onLine ? 'reconnecting' : 'offline';
+
+    socket.on('connect', () => {
+      this.#retryDelay = 1000;
+      this.hasConnected = true;
+      this.status = 'live';
+      for (const workspaceId of this.#watched.keys()) void this.#subscribe(workspaceId);
+    });
+    socket.on('disconnect', (reason) => {
+      if (this.#closed) return;
+      // The server closed the connection (e.g. a deploy, or every socket of the session): try again;
+      // a dead session is then refused with `unauthenticated`.
+      if (reason === 'io server disconnect') this.#scheduleRetry();
+      this.status = navigator.onLine ? 'reconnecting' : 'offline';
+    });
+    socket.on('connect_error', (err) => {
+      if (err.message === 'unauthenticated') {
+        this.close();
+        this.options.onUnauthenticated();
+        return;
+      }
+      // A refusal by the server's middleware is not retried by Socket.IO itself.
+      if (!socket.active) this.#scheduleRetry();
+      this.status = navigator.onLine ? 'reconnecting' : 'offline';
+    });
+    socket.io.on('reconnect_failed', () => {
+      this.status = 'offline';
+    });
+    socket.on('event', (envelope) => this.#receive(envelope));
+
+    window.addEventListener('online', this.#onOnline);
+    window.addEventListener('offline', this.#onOffline);
+  }
+
+  /** Stops the connection for good (sign-out, leaving the app). */
+  close() {
+    this.#closed = true;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    window.removeEventListener('online', this.#onOnline);
+    window.removeEventListener('offline', this.#onOffline);
+    this.#socket?.disconnect();
+    this.#socket = null;
+    this.#buffers.clear();
+    this.status = 'offline';
+  }
+
+  listen(listener: RealtimeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Receives a workspace's events until the returned function is called. */
+  watch(workspaceId: string): () => void {
+    const count = this.#watched.get(workspaceId) ?? 0;
+    this.#watched.set(workspaceId, count + 1);
+    if (count === 0 && this.#socket?.connected) void this.#subscribe(workspaceId);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const left = (this.#watched.get(workspaceId) ?? 1) - 1;
+      if (left > 0) return void this.#watched.set(workspaceId, left);
+      this.#watched.delete(workspaceId);
+      this.#buffers.delete(workspaceId);
+      if (this.#socket?.connected) this.#socket.emit('workspace:unsubscribe', { workspaceId }, () => {});
+    };
+  }
+
+  /** The last event id seen of a workspace: the `since` of its next subscription. */
+  cursorOf(workspaceId: string): string | null {
+    return this.#cursors.cursorOf(workspaceStream(workspaceId));
+  }
+
+  async #subscribe(workspaceId: string) {
+    const socket = this.#socket;
+    if (!socket) return;
+    const since = this.cursorOf(workspaceId);
+    this.#buffers.set(workspaceId, []);
+    let reply;
+    try {
+      reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('workspace:subscribe', since ? { workspaceId, since } : { workspaceId });
+    } catch {
+      // No answer (connection lost meanwhile): the next `connect` subscribes again.
+      this.#flush(workspaceId, []);
+      return;
+    }
+    if (!reply.ok) {
+      this.#buffers.delete(workspaceId);
+      this.#watched.delete(workspaceId);
+      for (const l of this.#listeners) l.denied?.(workspaceId, reply.error.code);
+      return;
+    }
+    this.#flush(workspaceId, reply.missed);
+    this.#cursors.advance(reply.cursor);
+    if (reply.resync) for (const l of this.#listeners) l.resync?.(workspaceId);
+  }
+
+  /** Delivers the replay and what arrived live meanwhile, in id order, each once. */
+  #flush(workspaceId: string, missed: EventEnvelope[]) {
+    const buffered = this.#buffers.get(workspaceId) ?? [];
+    this.#buffers.delete(workspaceId);
+    for (const event of [...missed, ...buffered].sort(byId)) this.#deliver(event);
+  }
+
+  #receive(envelope: EventEnvelope) {
+    const buffer = envelope.workspaceId && streamOf(envelope.id) === workspaceStream(envelope.workspaceId) ? this.#buffers.get(envelope.workspaceId) : undefined;
+    if (buffer) buffer.push(envelope);
+    else this.#deliver(envelope);
+  }
+
+  #deliver(envelope: EventEnvelope) {
+    if (!this.#cursors.accept(envelope)) return;
+    for (const l of this.#listeners) l.event?.(envelope);
+  }
+
+  #scheduleRetry() {
+    if (this.#closed || this.#retryTimer) return;
+    // Jitter spreads the reconnections of many clients after a restart.
+    const delay = this.#retryDelay * (0.5 + Math.random() / 2);
+    this.#retryDelay = Math.min(this.#retryDelay * 2, MAX_RETRY_DELAY_MS);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (!this.#closed && this.#socket && !this.#socket.connected) this.#socket.connect();
+    }, delay);
+  }
+
+  #onOnline = () => {
+    if (this.#socket?.connected) this.status = 'live';
+    else {
+      this.status = 'reconnecting';
+      if (this.#socket && !this.#socket.active) this.#socket.connect();
+    }
+  };
+
+  #onOffline = () => {
+    this.status = 'offline';
+  };
+}
