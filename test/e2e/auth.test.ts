@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openSession, startWebServer } from '../support/browser.js';
+import { launchBrowser, openSession, screenshot, startWebServer } from '../support/browser.js';
 import { signedInClient, uniqueEmail } from '../support/client.js';
 
 let server: Awaited<ReturnType<typeof startWebServer>>;
@@ -47,6 +47,7 @@ describe('signing up, out and in', () => {
     await expect.poll(() => indicator.getAttribute('data-status'), { timeout: 10_000 }).toBe('live');
     expect(await indicator.textContent()).toContain('Live');
     expect(await indicator.getAttribute('aria-live')).toBe('polite');
+    await screenshot(page, 'app-empty-en');
 
     // The account menu shows who is signed in and signs out.
     await page.getByRole('button', { name: 'Account menu for Ada Lovelace' }).click();

@@ -20,6 +20,8 @@ export function t(key: MessageKey, params?: Params): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
+export const isMessageKey = (key: unknown): key is MessageKey => typeof key === 'string' && key in en;
+
 export function render(message: Message): string {
   return 'key' in message ? t(message.key, message.params) : message.text;
 }
