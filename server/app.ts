@@ -3,8 +3,12 @@ import helmet from 'helmet';
 import type { AppContext } from './context.js';
 import { errorMiddleware, notFound } from './http/errors.js';
 import { originCheck } from './http/origin.js';
+import { requireUser } from './http/auth.middleware.js';
 import { isDatabaseReachable } from './db/connect.js';
 import { authRoutes } from './accounts/auth.routes.js';
+import { workspaceRoutes } from './workspaces/workspace.routes.js';
+import { memberRoutes } from './workspaces/member.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
 
 /**
  * The Express app: health probes, the JSON API under `/api`, then the web
@@ -33,6 +37,11 @@ export function createApp(ctx: AppContext, webHandler: RequestHandler | null): E
   api.use(originCheck(ctx));
   api.use(express.json({ limit: '100kb', strict: true }));
   api.use(authRoutes(ctx));
+  // Everything below needs a signed-in user; public endpoints go above.
+  api.use(requireUser(ctx));
+  api.use(workspaceRoutes(ctx));
+  api.use(memberRoutes(ctx));
+  api.use(auditRoutes(ctx));
   api.use(() => {
     throw notFound('No such API endpoint');
   });

@@ -23,6 +23,7 @@ const ConfigSchema = z.object({
   HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TRUST_PROXY: bool.default(false),
+  DEFAULT_SEATS: z.coerce.number().int().min(1).max(100_000).default(10),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

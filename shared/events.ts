@@ -19,6 +19,9 @@ export const EVENT_TYPES = [
   'asset.shared',
   'asset.unshared',
   'access.revoked',
+  'subworkspace.created',
+  'subworkspace.updated',
+  'subworkspace.deleted',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -4,6 +4,9 @@ import { sessionModel } from '../accounts/session.model.js';
 import { workspaceModel } from '../workspaces/workspace.model.js';
 import { membershipModel } from '../workspaces/membership.model.js';
 import { eventModel, counterModel } from '../realtime/event.model.js';
+import { seatModel, seatHolderModel, seatPurchaseModel } from '../workspaces/seat.model.js';
+import { workspaceImageModel } from '../workspaces/workspace-image.model.js';
+import { auditModel } from '../audit/audit.model.js';
 
 /** Every model of the app, bound to one connection. */
 export function createModels(conn: Connection) {
@@ -14,6 +17,11 @@ export function createModels(conn: Connection) {
     Membership: membershipModel(conn),
     Event: eventModel(conn),
     Counter: counterModel(conn),
+    Seat: seatModel(conn),
+    SeatHolder: seatHolderModel(conn),
+    SeatPurchase: seatPurchaseModel(conn),
+    WorkspaceImage: workspaceImageModel(conn),
+    Audit: auditModel(conn),
   };
 }
 

@@ -5,6 +5,7 @@ import type { EventAudience, EventEnvelope, EventType } from '../../shared/event
 import type { Models } from '../db/models.js';
 import { eventId, seqOf, type EventDoc } from './event.model.js';
 import { isDuplicateKey } from '../db/claims.js';
+import { newId } from '../db/ids.js';
 
 /** How many missed events a reconnecting client is sent; past that it reloads instead. */
 export const MAX_REPLAY = 500;
@@ -21,6 +22,13 @@ export interface PublishInput {
   type: EventType;
   actorId: string | null;
   data: Record<string, unknown>;
+}
+
+/** An admin action's record for the audit log: what it touched, before and after. */
+export interface AuditInput {
+  target: { kind: string; id: string; label: string } | null;
+  before?: unknown;
+  after?: unknown;
 }
 
 export function toEnvelope(doc: EventDoc): EventEnvelope {
@@ -47,9 +55,22 @@ export class Publisher {
   }
 
   /** An event of a workspace, seen by its members or by its Super Admins only. */
-  toWorkspace(workspaceId: string, audience: Exclude<EventAudience, 'user'>, input: PublishInput) {
+  async toWorkspace(workspaceId: string, audience: Exclude<EventAudience, 'user'>, input: PublishInput & { audit?: AuditInput }) {
     const room = audience === 'admins' ? rooms.workspaceAdmins(workspaceId) : rooms.workspace(workspaceId);
-    return this.publish(rooms.workspace(workspaceId), room, workspaceId, audience, input);
+    const envelope = await this.publish(rooms.workspace(workspaceId), room, workspaceId, audience, input);
+    if (input.audit) {
+      await this.models.Audit.create({
+        _id: newId(),
+        workspaceId,
+        type: input.type,
+        actorId: input.actorId,
+        target: input.audit.target,
+        before: input.audit.before ?? null,
+        after: input.audit.after ?? null,
+        at: new Date(envelope.at),
+      });
+    }
+    return envelope;
   }
 
   /** An event for one person (e.g. `notification.created`), on every tab they have open. */
@@ -140,6 +161,11 @@ export class Publisher {
   /** Takes a person's sockets out of a workspace's rooms, on every node. */
   removeFromWorkspace(userId: string, workspaceId: string) {
     this.io?.in(rooms.user(userId)).socketsLeave([rooms.workspace(workspaceId), rooms.workspaceAdmins(workspaceId)]);
+  }
+
+  /** Takes a person's sockets out of a workspace's admin-only room, on every node. */
+  leaveAdminFeed(userId: string, workspaceId: string) {
+    this.io?.in(rooms.user(userId)).socketsLeave(rooms.workspaceAdmins(workspaceId));
   }
 
   /** Sweeps events older than the retention period (no TTL index: expiry by query). */

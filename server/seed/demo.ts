@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.js';
-import { newId } from '../db/ids.js';
-import { membershipId } from '../workspaces/membership.model.js';
 import type { Role } from '../../shared/schemas/auth.js';
+import { createRootWorkspace } from '../workspaces/workspace.service.js';
+import { addMembership } from '../workspaces/member.service.js';
 
 export interface DemoAccount {
   email: string;
@@ -28,18 +28,8 @@ export async function seedDemo(ctx: AppContext): Promise<DemoAccount | null> {
   const password = randomBytes(9).toString('base64url');
   const passwordHash = await ctx.hasher.hash(password);
   const users = await ctx.models.User.insertMany(DEMO_PEOPLE.map((p) => ({ email: p.email, name: p.name, passwordHash, locale: 'en' })));
-  const owner = users[0]!;
-  const workspaceId = newId();
-  const workspace = await ctx.models.Workspace.create({
-    _id: workspaceId,
-    name: 'Demo Studio',
-    ownerId: owner._id,
-    rootId: workspaceId,
-    settings: { billingMode: 'independent' },
-    seats: { limit: 10, used: DEMO_PEOPLE.length, reserved: 0 },
-  });
-  await ctx.models.Membership.insertMany(
-    users.map((u, i) => ({ _id: membershipId(workspace._id, u._id), workspaceId: workspace._id, userId: u._id, role: DEMO_PEOPLE[i]!.role })),
-  );
-  return { email: owner.email, password, workspaceId: workspace._id };
+  const [owner, ...others] = users.map((u) => u.toObject());
+  const workspace = await createRootWorkspace(ctx, owner!, 'Demo Studio');
+  for (const [i, user] of others.entries()) await addMembership(ctx, workspace, user, DEMO_PEOPLE[i + 1]!.role, null);
+  return { email: owner!.email, password, workspaceId: workspace._id };
 }

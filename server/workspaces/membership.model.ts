@@ -9,7 +9,11 @@ export interface MembershipDoc {
   _id: string;
   workspaceId: string;
   userId: string;
+  /** The seat pool the membership holds a seat of. */
+  poolId: string;
   role: Role;
+  /** Lower-cased "name email" of the member, for search. */
+  search: string;
   joinedAt: Date;
 }
 
@@ -20,6 +24,8 @@ const membershipSchema = new Schema<MembershipDoc>(
     _id: { type: String, required: true },
     workspaceId: { type: String, required: true, index: true },
     userId: { type: String, required: true, index: true },
+    poolId: { type: String, required: true },
+    search: { type: String, default: '' },
     role: { type: String, enum: ['super_admin', 'developer', 'creator', 'viewer'], required: true },
     joinedAt: { type: Date, default: () => new Date() },
   },

@@ -11,6 +11,8 @@ export interface WorkspaceDoc {
   parentId: string | null;
   /** The root of this workspace's account tree (itself for a root). */
   rootId: string;
+  /** The workspace whose seat pool this one draws from (itself for a root or an independent one). */
+  poolId: string;
   ownerId: string;
   settings: {
     requireApproval: boolean;
@@ -18,8 +20,8 @@ export interface WorkspaceDoc {
     apiAccess: boolean;
     billingMode: BillingMode;
   };
-  /** The seat pool this workspace owns (roots and independent sub-workspaces). */
-  seats: { limit: number; used: number; reserved: number };
+  /** The base seat count of the pool this workspace owns (roots and independent ones); purchases add to it. */
+  seats: { limit: number };
   createdAt: Date;
 }
 
@@ -30,6 +32,7 @@ const workspaceSchema = new Schema<WorkspaceDoc>(
     imageUrl: { type: String, default: null },
     parentId: { type: String, default: null },
     rootId: { type: String, required: true },
+    poolId: { type: String, required: true },
     ownerId: { type: String, required: true },
     settings: {
       requireApproval: { type: Boolean, default: false },
@@ -37,11 +40,7 @@ const workspaceSchema = new Schema<WorkspaceDoc>(
       apiAccess: { type: Boolean, default: false },
       billingMode: { type: String, enum: ['inherited', 'independent'], default: 'independent' },
     },
-    seats: {
-      limit: { type: Number, default: 10 },
-      used: { type: Number, default: 0 },
-      reserved: { type: Number, default: 0 },
-    },
+    seats: { limit: { type: Number, default: 10 } },
     createdAt: { type: Date, default: () => new Date() },
   },
   { versionKey: false },

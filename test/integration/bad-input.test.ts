@@ -100,12 +100,13 @@ describe('origin check on state-changing requests', () => {
 });
 
 describe('unknown API paths and methods', () => {
-  it('answer JSON 404 not_found, never the web app', async () => {
-    const res = await new ApiClient(server.url).get('/api/nope');
+  it('answer JSON 404 not_found to a signed-in user, never the web app; 401 to a stranger', async () => {
+    const { client } = await signedInClient(server.url);
+    const res = await client.get('/api/nope');
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');
-    const wrongMethod = await new ApiClient(server.url).request('DELETE', '/api/auth/login');
-    expect(wrongMethod.status).toBe(404);
+    expect((await client.request('DELETE', '/api/auth/login')).status).toBe(404);
+    expect((await new ApiClient(server.url).get('/api/nope')).status).toBe(401);
   });
 
   it('a garbage session cookie is simply unauthenticated', async () => {

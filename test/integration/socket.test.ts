@@ -60,8 +60,10 @@ describe('workspace:subscribe', () => {
     const ws = await createWorkspace(server.ctx, owner.user.id, [{ userId: viewer.user.id, role: 'viewer' }]);
     const a = await connectSocket(server.url, owner.client.cookie);
     const v = await connectSocket(server.url, viewer.client.cookie);
-    expect(await emitAck(a, 'workspace:subscribe', { workspaceId: ws })).toEqual({ ok: true, missed: [], resync: false, cursor: null });
-    expect(await emitAck(v, 'workspace:subscribe', { workspaceId: ws })).toEqual({ ok: true, missed: [], resync: false, cursor: null });
+    const cursor = await server.ctx.publisher.cursorOf(`workspace:${ws}`);
+    expect(cursor).toMatch(new RegExp(`^workspace:${ws}:\\d{12}$`));
+    expect(await emitAck(a, 'workspace:subscribe', { workspaceId: ws })).toEqual({ ok: true, missed: [], resync: false, cursor });
+    expect(await emitAck(v, 'workspace:subscribe', { workspaceId: ws })).toEqual({ ok: true, missed: [], resync: false, cursor });
 
     const forAll = await publish(ws, 'members', 1);
     const forAdmins = await publish(ws, 'admins', 2);
@@ -135,18 +137,19 @@ describe('workspace:subscribe', () => {
     s.close();
   });
 
-  it('numbers 60 parallel events of one stream 1..60 with no gap or duplicate, delivered in that order', async () => {
+  it('numbers 60 parallel events of one stream consecutively with no gap or duplicate, delivered in that order', async () => {
     const owner = await signedInClient(server.url);
     const ws = await createWorkspace(server.ctx, owner.user.id);
     const s = await connectSocket(server.url, owner.client.cookie);
-    await emitAck(s, 'workspace:subscribe', { workspaceId: ws });
+    const { cursor } = await emitAck(s, 'workspace:subscribe', { workspaceId: ws });
+    const base = Number(cursor.split(':').pop());
     const sent = await Promise.all(Array.from({ length: 60 }, (_, i) => publish(ws, 'members', i)));
     const seqs = sent.map((e) => Number(e.id.split(':').pop())).sort((a, b) => a - b);
-    expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => base + i + 1));
     await waitFor(() => s.received.length === 60, '60 deliveries');
     const ids = s.received.map((e) => e.id);
     expect(ids).toEqual([...ids].sort());
-    expect(await server.ctx.models.Event.countDocuments({ stream: `workspace:${ws}` })).toBe(60);
+    expect(await server.ctx.models.Event.countDocuments({ stream: `workspace:${ws}` })).toBe(base + 60);
     s.close();
   });
 

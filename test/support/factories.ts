@@ -1,14 +1,18 @@
 import type { AppContext } from '../../server/context.js';
-import { newId } from '../../server/db/ids.js';
-import { membershipId } from '../../server/workspaces/membership.model.js';
 import type { Role } from '../../shared/schemas/auth.js';
+import { createRootWorkspace } from '../../server/workspaces/workspace.service.js';
+import { addMembership } from '../../server/workspaces/member.service.js';
 
-/** A root workspace owned by `ownerId`, with members, written straight to the real database. */
+/**
+ * A root workspace owned by `ownerId`, with members, made through the real
+ * services on the real database (seats are claimed as in production).
+ */
 export async function createWorkspace(ctx: AppContext, ownerId: string, members: Array<{ userId: string; role: Role }> = [], name = 'Test Workspace') {
-  const id = newId();
-  await ctx.models.Workspace.create({ _id: id, name, ownerId, rootId: id, seats: { limit: 10, used: members.length + 1, reserved: 0 } });
-  await ctx.models.Membership.insertMany(
-    [{ userId: ownerId, role: 'super_admin' as Role }, ...members].map((m) => ({ _id: membershipId(id, m.userId), workspaceId: id, userId: m.userId, role: m.role })),
-  );
-  return id;
+  const owner = (await ctx.models.User.findById(ownerId).lean())!;
+  const workspace = await createRootWorkspace(ctx, owner, name);
+  for (const m of members) {
+    const user = (await ctx.models.User.findById(m.userId).lean())!;
+    await addMembership(ctx, workspace, user, m.role, null);
+  }
+  return workspace._id;
 }

@@ -1,0 +1,9 @@
+import { IdSchema } from '../../shared/events.js';
+import { notFound } from './errors.js';
+
+/** An id from the path; one that cannot exist is simply "not found". */
+export function idParam(value: unknown, what = 'Not found'): string {
+  const parsed = IdSchema.safeParse(value);
+  if (!parsed.success) throw notFound(what);
+  return parsed.data;
+}

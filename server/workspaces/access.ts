@@ -1,0 +1,68 @@
+import type { AppContext } from '../context.js';
+import { can, type Action } from '../../shared/permissions.js';
+import type { Role } from '../../shared/schemas/auth.js';
+import { forbidden, notFound } from '../http/errors.js';
+import type { WorkspaceDoc } from './workspace.model.js';
+import { findMembership } from './membership.service.js';
+
+/**
+ * What a user may do in a workspace: their own role there, or Super Admin
+ * when they are a Super Admin of an ancestor (a parent manages its
+ * sub-workspaces from its gear menu).
+ */
+export interface WorkspaceAccess {
+  workspace: WorkspaceDoc;
+  role: Role;
+  /** True when the user is a member of this very workspace. */
+  member: boolean;
+  /** True when Super Admin comes from a workspace above (whatever their own role here). */
+  viaAncestor: boolean;
+}
+
+/** Super Admin of an ancestor: walks the parent chain by `_id` (trees are shallow). */
+async function administersAncestor(ctx: AppContext, workspace: WorkspaceDoc, userId: string): Promise<boolean> {
+  let parentId = workspace.parentId;
+  for (let depth = 0; parentId && depth < 32; depth++) {
+    const m = await findMembership(ctx, parentId, userId);
+    if (m && can(m.role, 'subworkspaces.manage')) return true;
+    const parent = await ctx.models.Workspace.findById(parentId, { parentId: 1 }).lean();
+    parentId = parent?.parentId ?? null;
+  }
+  return false;
+}
+
+/**
+ * Loads a workspace as seen by `userId`. A workspace the user has no access
+ * to is "not found", exactly like one that does not exist.
+ */
+export async function loadWorkspace(ctx: AppContext, workspaceId: string, userId: string): Promise<WorkspaceAccess> {
+  const [workspace, membership] = await Promise.all([
+    ctx.models.Workspace.findById(workspaceId).lean(),
+    findMembership(ctx, workspaceId, userId),
+  ]);
+  if (!workspace) throw notFound('Workspace not found');
+  if (membership && can(membership.role, 'subworkspaces.manage')) return { workspace, role: membership.role, member: true, viaAncestor: false };
+  if (workspace.parentId && (await administersAncestor(ctx, workspace, userId))) {
+    return { workspace, role: 'super_admin', member: membership !== null, viaAncestor: true };
+  }
+  if (membership) return { workspace, role: membership.role, member: true, viaAncestor: false };
+  throw notFound('Workspace not found');
+}
+
+/** A root is deleted by its owner only; a sub-workspace by its owner or a Super Admin above it. */
+export function mayDelete(access: WorkspaceAccess, userId: string): boolean {
+  const isOwner = access.workspace.ownerId === userId;
+  return access.workspace.parentId === null ? isOwner : isOwner || access.viaAncestor;
+}
+
+/** Refuses with 403 unless the access allows `action` (the caller already knows the workspace exists). */
+export function authorize(access: WorkspaceAccess, action: Action): void {
+  if (!can(access.role, action)) throw forbidden();
+}
+
+/** Loads and authorises in one step: the usual start of a route. */
+export async function loadAuthorized(ctx: AppContext, workspaceId: string, userId: string, action: Action): Promise<WorkspaceAccess> {
+  const access = await loadWorkspace(ctx, workspaceId, userId);
+  authorize(access, action);
+  return access;
+}

@@ -1,0 +1,158 @@
+import mongoose from 'mongoose';
+import type { AppContext } from '../context.js';
+import type { Role } from '../../shared/schemas/auth.js';
+import type { MemberView, Page } from '../../shared/schemas/workspaces.js';
+import { can } from '../../shared/permissions.js';
+import { AppError, conflict, notFound } from '../http/errors.js';
+import { isDuplicateKey } from '../db/claims.js';
+import type { UserDoc } from '../accounts/user.model.js';
+import { membershipId, type MembershipDoc } from './membership.model.js';
+import type { WorkspaceDoc } from './workspace.model.js';
+import { claimSeat, releaseSeat } from './seat.service.js';
+import { announceSeats } from './seat-events.js';
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function presentMember(m: MembershipDoc, user: Pick<UserDoc, 'name' | 'email'>, workspace: Pick<WorkspaceDoc, 'ownerId'>): MemberView {
+  return { userId: m.userId, name: user.name, email: user.email, role: m.role, status: 'active', joinedAt: m.joinedAt.toISOString(), isOwner: workspace.ownerId === m.userId };
+}
+
+const memberTarget = (user: Pick<UserDoc, '_id' | 'name' | 'email'>) => ({ kind: 'member', id: user._id, label: `${user.name} <${user.email}>` });
+
+/** Members of a workspace, in a stable order, filtered by a search over name and email. */
+export async function listMembers(ctx: AppContext, workspace: WorkspaceDoc, q: { limit: number; cursor?: string; q?: string }): Promise<Page<MemberView>> {
+  const filter: Record<string, unknown> = { workspaceId: workspace._id };
+  if (q.cursor) filter._id = mongoose.trusted({ $gt: q.cursor });
+  if (q.q) filter.search = mongoose.trusted({ $regex: escapeRegex(q.q.toLowerCase()) });
+  const rows = await ctx.models.Membership.find(filter).sort({ _id: 1 }).limit(q.limit + 1).lean();
+  const page = rows.slice(0, q.limit);
+  const users = await ctx.models.User.find({ _id: mongoose.trusted({ $in: page.map((m) => m.userId) }) }, { name: 1, email: 1 }).lean();
+  const byId = new Map(users.map((u) => [u._id, u]));
+  return {
+    items: page.filter((m) => byId.has(m.userId)).map((m) => presentMember(m, byId.get(m.userId)!, workspace)),
+    nextCursor: rows.length > q.limit ? page[page.length - 1]!._id : null,
+  };
+}
+
+/**
+ * Makes `user` a member with `role`, taking a seat of the workspace's pool
+ * (none if they already hold one there). The membership `_id` makes a second
+ * add of the same person fail with `already_member`.
+ */
+export async function addMembership(ctx: AppContext, workspace: WorkspaceDoc, user: UserDoc, role: Role, actorId: string | null): Promise<MemberView> {
+  if (await ctx.models.Membership.exists({ _id: membershipId(workspace._id, user._id) })) throw alreadyMember();
+  const seat = await claimSeat(ctx, workspace.poolId, `u:${user._id}`, 'member');
+  let membership: MembershipDoc;
+  try {
+    membership = (
+      await ctx.models.Membership.create({
+        _id: membershipId(workspace._id, user._id),
+        workspaceId: workspace._id,
+        userId: user._id,
+        poolId: workspace.poolId,
+        role,
+        search: `${user.name} ${user.email}`.toLowerCase(),
+      })
+    ).toObject();
+  } catch (err) {
+    if (seat.created) await releaseSeatIfUnused(ctx, workspace.poolId, user._id);
+    if (isDuplicateKey(err)) throw alreadyMember();
+    throw err;
+  }
+  const view = presentMember(membership, user, workspace);
+  await ctx.publisher.toWorkspace(workspace._id, 'members', {
+    type: 'member.added',
+    actorId,
+    data: { member: view },
+    audit: actorId ? { target: memberTarget(user), after: { role } } : undefined,
+  });
+  await ctx.publisher.toUser(user._id, { type: 'member.added', actorId, workspaceId: workspace._id, data: { workspaceId: workspace._id, role } });
+  if (seat.created) await announceSeats(ctx, workspace.poolId, actorId);
+  return view;
+}
+
+const alreadyMember = () => new AppError('already_member', 'This person is already a member of this workspace');
+
+/** Adds an existing account by email (Super Admins). */
+export async function addMemberByEmail(ctx: AppContext, workspace: WorkspaceDoc, email: string, role: Role, actorId: string) {
+  const user = await ctx.models.User.findOne({ email }).lean();
+  if (!user) throw new AppError('not_found', 'No account uses this email yet. Invite them by email instead.', [{ path: 'email', message: 'No account with this email' }]);
+  return addMembership(ctx, workspace, user, role, actorId);
+}
+
+async function loadMember(ctx: AppContext, workspace: WorkspaceDoc, userId: string) {
+  const [membership, user] = await Promise.all([
+    ctx.models.Membership.findById(membershipId(workspace._id, userId)).lean(),
+    ctx.models.User.findById(userId, { name: 1, email: 1 }).lean(),
+  ]);
+  if (!membership || !user) throw notFound('Member not found');
+  return { membership, user };
+}
+
+/** Changes a member's role. The owner stays a Super Admin until ownership is transferred. */
+export async function changeRole(ctx: AppContext, workspace: WorkspaceDoc, userId: string, role: Role, actorId: string): Promise<MemberView> {
+  const { membership, user } = await loadMember(ctx, workspace, userId);
+  if (workspace.ownerId === userId && role !== 'super_admin') {
+    throw conflict('The owner is always a Super Admin. Transfer ownership first.');
+  }
+  if (membership.role === role) return presentMember(membership, user, workspace);
+  await ctx.models.Membership.updateOne({ _id: membership._id }, { $set: { role } });
+  const updated = { ...membership, role };
+  // A demoted admin stops receiving admin-only events at once, on every node.
+  if (!can(role, 'workspace.admin_feed')) ctx.publisher.leaveAdminFeed(userId, workspace._id);
+  const view = presentMember(updated, user, workspace);
+  await ctx.publisher.toWorkspace(workspace._id, 'members', {
+    type: 'member.updated',
+    actorId,
+    data: { member: view },
+    audit: { target: memberTarget(user), before: { role: membership.role }, after: { role } },
+  });
+  await ctx.publisher.toUser(userId, { type: 'member.updated', actorId, workspaceId: workspace._id, data: { workspaceId: workspace._id, role } });
+  return view;
+}
+
+/** Frees the person's seat of a pool unless they still belong to a workspace of it. */
+async function releaseSeatIfUnused(ctx: AppContext, poolId: string, userId: string): Promise<boolean> {
+  if (await ctx.models.Membership.exists({ userId, poolId })) return false;
+  return releaseSeat(ctx, poolId, `u:${userId}`);
+}
+
+/**
+ * Ends a membership (removal by an admin, or leaving): the seat is freed,
+ * the person's sockets leave the workspace's rooms on every node and get
+ * `access.revoked`; their next request gets 404.
+ */
+export async function removeMembership(ctx: AppContext, workspace: WorkspaceDoc, userId: string, actorId: string | null, reason: 'removed' | 'left' | 'deleted') {
+  const { membership, user } = await loadMember(ctx, workspace, userId);
+  if (workspace.ownerId === userId && reason !== 'deleted') {
+    throw conflict(reason === 'left' ? 'You own this workspace. Transfer ownership before leaving.' : 'The owner cannot be removed. Transfer ownership first.');
+  }
+  await ctx.models.Membership.deleteOne({ _id: membership._id });
+  ctx.publisher.removeFromWorkspace(userId, workspace._id);
+  const freed = await releaseSeatIfUnused(ctx, membership.poolId, userId);
+  if (reason !== 'deleted') {
+    await ctx.publisher.toWorkspace(workspace._id, 'members', {
+      type: 'member.removed',
+      actorId,
+      data: { userId, reason },
+      audit: { target: memberTarget(user), before: { role: membership.role }, after: null },
+    });
+  }
+  await ctx.publisher.toUser(userId, { type: 'access.revoked', actorId, workspaceId: workspace._id, data: { workspaceId: workspace._id, workspaceName: workspace.name, reason } });
+  if (freed && reason !== 'deleted') await announceSeats(ctx, membership.poolId, actorId);
+}
+
+/** Hands ownership to another member, who becomes a Super Admin; the old owner stays a Super Admin. */
+export async function transferOwnership(ctx: AppContext, workspace: WorkspaceDoc, toUserId: string, actorId: string) {
+  if (workspace.ownerId !== actorId) throw new AppError('forbidden', 'Only the owner can transfer ownership');
+  if (toUserId === actorId) throw conflict('You already own this workspace');
+  const { membership, user } = await loadMember(ctx, workspace, toUserId);
+  if (membership.role !== 'super_admin') await changeRole(ctx, workspace, toUserId, 'super_admin', actorId);
+  await ctx.models.Workspace.updateOne({ _id: workspace._id }, { $set: { ownerId: toUserId } });
+  await ctx.publisher.toWorkspace(workspace._id, 'members', {
+    type: 'workspace.updated',
+    actorId,
+    data: { workspaceId: workspace._id, ownerId: toUserId },
+    audit: { target: memberTarget(user), before: { ownerId: actorId }, after: { ownerId: toUserId } },
+  });
+}

@@ -1,0 +1,106 @@
+import type { AppContext } from '../context.js';
+import { AppError } from '../http/errors.js';
+import { isDuplicateKey } from '../db/claims.js';
+import { newId } from '../db/ids.js';
+import type { SeatsView } from '../../shared/schemas/workspaces.js';
+import { seatHolderId, type SeatDoc } from './seat.model.js';
+
+export const seatLimitReached = () =>
+  new AppError('seat_limit_reached', 'All seats are taken. Remove a member or add seats, then try again.');
+
+/** The pool's seat limit: its base plus every purchase. */
+export async function seatLimitOf(ctx: AppContext, poolId: string): Promise<number> {
+  const [pool, purchases] = await Promise.all([
+    ctx.models.Workspace.findById(poolId, { seats: 1 }).lean(),
+    ctx.models.SeatPurchase.find({ poolId }, { add: 1 }).lean(),
+  ]);
+  return (pool?.seats.limit ?? 0) + purchases.reduce((sum, p) => sum + p.add, 0);
+}
+
+export async function seatUsage(ctx: AppContext, poolId: string): Promise<SeatsView> {
+  const [limit, seats] = await Promise.all([seatLimitOf(ctx, poolId), ctx.models.Seat.find({ poolId }, { kind: 1 }).lean()]);
+  const used = seats.filter((s) => s.kind === 'member').length;
+  return { limit, used, reserved: seats.length - used };
+}
+
+/**
+ * Gives `holder` a seat of the pool, or confirms the one it has (a person
+ * counts once per pool). Throws `seat_limit_reached` when every seat is held.
+ * Free seat numbers are tried in random order so that parallel claims rarely
+ * collide; a collision just moves on to the next number.
+ */
+export async function claimSeat(ctx: AppContext, poolId: string, holder: string, kind: SeatDoc['kind']): Promise<{ seatId: string; created: boolean }> {
+  const existing = await ctx.models.SeatHolder.findById(seatHolderId(poolId, holder)).lean();
+  if (existing) return { seatId: existing.seatId, created: false };
+
+  const [limit, taken] = await Promise.all([seatLimitOf(ctx, poolId), ctx.models.Seat.find({ poolId }, { n: 1 }).lean()]);
+  const takenNumbers = new Set(taken.map((s) => s.n));
+  const free = shuffle(Array.from({ length: limit }, (_, i) => i + 1).filter((n) => !takenNumbers.has(n)));
+  for (const n of free) {
+    const seatId = `${poolId}:${n}`;
+    try {
+      await ctx.models.Seat.create({ _id: seatId, poolId, n, holder, kind });
+    } catch (err) {
+      if (isDuplicateKey(err)) continue;
+      throw err;
+    }
+    try {
+      await ctx.models.SeatHolder.create({ _id: seatHolderId(poolId, holder), poolId, holder, seatId });
+      return { seatId, created: true };
+    } catch (err) {
+      // The same holder won a seat in a parallel claim: give this one back.
+      await ctx.models.Seat.deleteOne({ _id: seatId });
+      if (!isDuplicateKey(err)) throw err;
+      const winner = await ctx.models.SeatHolder.findById(seatHolderId(poolId, holder)).lean();
+      return { seatId: winner!.seatId, created: false };
+    }
+  }
+  throw seatLimitReached();
+}
+
+/** Frees the holder's seat of the pool, if it has one. */
+export async function releaseSeat(ctx: AppContext, poolId: string, holder: string): Promise<boolean> {
+  const holding = await ctx.models.SeatHolder.findById(seatHolderId(poolId, holder)).lean();
+  if (!holding) return false;
+  await ctx.models.Seat.deleteOne({ _id: holding.seatId, holder });
+  await ctx.models.SeatHolder.deleteOne({ _id: holding._id });
+  return true;
+}
+
+/** Hands a seat from one holder to another without freeing it (an invitation becoming a member). */
+export async function transferSeat(ctx: AppContext, poolId: string, from: string, to: string): Promise<boolean> {
+  const holding = await ctx.models.SeatHolder.findById(seatHolderId(poolId, from)).lean();
+  if (!holding) return false;
+  try {
+    await ctx.models.SeatHolder.create({ _id: seatHolderId(poolId, to), poolId, holder: to, seatId: holding.seatId });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    // `to` already holds a seat in this pool: the one reserved for `from` is freed.
+    await releaseSeat(ctx, poolId, from);
+    return true;
+  }
+  await ctx.models.Seat.updateOne({ _id: holding.seatId }, { $set: { holder: to, kind: 'member' } });
+  await ctx.models.SeatHolder.deleteOne({ _id: holding._id });
+  return true;
+}
+
+export async function purchaseSeats(ctx: AppContext, poolId: string, add: number, actorId: string) {
+  await ctx.models.SeatPurchase.create({ _id: newId(), poolId, add, actorId });
+}
+
+/** Removes every seat of a pool that no longer exists. */
+export async function dropPool(ctx: AppContext, poolId: string) {
+  await Promise.all([
+    ctx.models.Seat.deleteMany({ poolId }),
+    ctx.models.SeatHolder.deleteMany({ poolId }),
+    ctx.models.SeatPurchase.deleteMany({ poolId }),
+  ]);
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}

@@ -1,0 +1,104 @@
+import { Router } from 'express';
+import mongoose from 'mongoose';
+import type { AppContext } from '../context.js';
+import { AddSeatsSchema, CreateSubworkspaceSchema, CreateWorkspaceSchema, UpdateWorkspaceSchema, type WorkspaceTreeNode } from '../../shared/schemas/workspaces.js';
+import { parse } from '../http/validate.js';
+import { authOf } from '../http/auth.middleware.js';
+import { idParam } from '../http/params.js';
+import { forbidden, notFound } from '../http/errors.js';
+import { loadAuthorized, loadWorkspace, mayDelete } from './access.js';
+import { addSeats, createRootWorkspace, createSubworkspace, deleteWorkspace, listSubworkspaces, presentSubworkspace, presentWorkspace, updateWorkspace } from './workspace.service.js';
+import { readImageUpload, setWorkspaceImage } from './workspace-image.js';
+
+export function workspaceRoutes(ctx: AppContext): Router {
+  const r = Router();
+
+  /** The workspaces the caller belongs to, for the switcher tree. */
+  r.get('/workspaces', async (req, res) => {
+    const { user } = authOf(req);
+    const memberships = await ctx.models.Membership.find({ userId: user._id }).lean();
+    const workspaces = await ctx.models.Workspace.find({ _id: mongoose.trusted({ $in: memberships.map((m) => m.workspaceId) }) }).lean();
+    const roleOf = new Map(memberships.map((m) => [m.workspaceId, m.role]));
+    const items: WorkspaceTreeNode[] = workspaces
+      .map((w) => ({ id: w._id, name: w.name, imageUrl: w.imageUrl, parentId: w.parentId, role: roleOf.get(w._id)! }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    res.json({ items, nextCursor: null });
+  });
+
+  r.post('/workspaces', async (req, res) => {
+    const { user } = authOf(req);
+    const { name } = parse(CreateWorkspaceSchema, req.body);
+    const workspace = await createRootWorkspace(ctx, user, name);
+    res.status(201).json(await presentWorkspace(ctx, workspace, 'super_admin'));
+  });
+
+  r.get('/workspaces/:id', async (req, res) => {
+    const { workspace, role } = await loadAuthorized(ctx, idParam(req.params.id, 'Workspace not found'), authOf(req).user._id, 'workspace.view');
+    res.json(await presentWorkspace(ctx, workspace, role));
+  });
+
+  r.patch('/workspaces/:id', async (req, res) => {
+    const { user } = authOf(req);
+    const access = await loadAuthorized(ctx, idParam(req.params.id, 'Workspace not found'), user._id, 'workspace.update');
+    const patch = parse(UpdateWorkspaceSchema, req.body);
+    const updated = await updateWorkspace(ctx, access.workspace, patch, user._id);
+    res.json(await presentWorkspace(ctx, updated, access.role));
+  });
+
+  r.post('/workspaces/:id/image', async (req, res) => {
+    const { user } = authOf(req);
+    const access = await loadAuthorized(ctx, idParam(req.params.id, 'Workspace not found'), user._id, 'workspace.update');
+    const data = await readImageUpload(req);
+    res.json({ imageUrl: await setWorkspaceImage(ctx, access.workspace, data, user._id) });
+  });
+
+  r.get('/workspaces/:id/image', async (req, res) => {
+    const id = idParam(req.params.id, 'Workspace not found');
+    await loadAuthorized(ctx, id, authOf(req).user._id, 'workspace.view');
+    const image = await ctx.models.WorkspaceImage.findById(id).lean();
+    if (!image) throw notFound('No image');
+    res.set({
+      'Content-Type': image.contentType,
+      'Cache-Control': 'private, max-age=31536000, immutable',
+      'Content-Security-Policy': "default-src 'none'",
+    });
+    res.send(Buffer.from(image.data.buffer ?? image.data));
+  });
+
+  r.get('/workspaces/:id/subworkspaces', async (req, res) => {
+    const { workspace } = await loadAuthorized(ctx, idParam(req.params.id, 'Workspace not found'), authOf(req).user._id, 'subworkspaces.manage');
+    res.json({ items: await listSubworkspaces(ctx, workspace), nextCursor: null });
+  });
+
+  r.post('/workspaces/:id/subworkspaces', async (req, res) => {
+    const { user } = authOf(req);
+    const { workspace } = await loadAuthorized(ctx, idParam(req.params.id, 'Workspace not found'), user._id, 'subworkspaces.manage');
+    const input = parse(CreateSubworkspaceSchema, req.body);
+    const created = await createSubworkspace(ctx, workspace, user, input);
+    res.status(201).json({ ...(await presentSubworkspace(ctx, created.workspace)), members: created.members });
+  });
+
+  /**
+   * A sub-workspace is deleted by a Super Admin of a workspace above it, or
+   * by its owner; a root only by its owner.
+   */
+  r.delete('/workspaces/:id', async (req, res) => {
+    const { user } = authOf(req);
+    const access = await loadWorkspace(ctx, idParam(req.params.id, 'Workspace not found'), user._id);
+    if (!mayDelete(access, user._id)) {
+      throw forbidden(access.workspace.parentId === null ? 'Only the owner can delete the account workspace' : 'Only its owner or an admin of the workspace above can delete it');
+    }
+    const { workspace } = access;
+    await deleteWorkspace(ctx, workspace, user._id);
+    res.status(204).end();
+  });
+
+  r.post('/workspaces/:id/seats', async (req, res) => {
+    const { user } = authOf(req);
+    const { workspace } = await loadAuthorized(ctx, idParam(req.params.id, 'Workspace not found'), user._id, 'seats.purchase');
+    const { add } = parse(AddSeatsSchema, req.body);
+    res.json({ seats: await addSeats(ctx, workspace, add, user._id) });
+  });
+
+  return r;
+}
