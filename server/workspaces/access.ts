@@ -50,9 +50,10 @@ export async function loadWorkspace(ctx: AppContext, workspaceId: string, userId
 }
 
 /** A root is deleted by its owner only; a sub-workspace by its owner or a Super Admin above it. */
-export function mayDelete(access: WorkspaceAccess, userId: string): boolean {
-  const isOwner = access.workspace.ownerId === userId;
-  return access.workspace.parentId === null ? isOwner : isOwner || access.viaAncestor;
+export async function mayDelete(ctx: AppContext, access: WorkspaceAccess, userId: string): Promise<boolean> {
+  if (access.workspace.ownerId === userId) return true;
+  if (access.workspace.parentId === null) return false;
+  return access.viaAncestor || administersAncestor(ctx, access.workspace, userId);
 }
 
 /** Refuses with 403 unless the access allows `action` (the caller already knows the workspace exists). */

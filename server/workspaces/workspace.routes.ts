@@ -85,7 +85,7 @@ export function workspaceRoutes(ctx: AppContext): Router {
   r.delete('/workspaces/:id', async (req, res) => {
     const { user } = authOf(req);
     const access = await loadWorkspace(ctx, idParam(req.params.id, 'Workspace not found'), user._id);
-    if (!mayDelete(access, user._id)) {
+    if (!(await mayDelete(ctx, access, user._id))) {
       throw forbidden(access.workspace.parentId === null ? 'Only the owner can delete the account workspace' : 'Only its owner or an admin of the workspace above can delete it');
     }
     const { workspace } = access;

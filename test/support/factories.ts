@@ -16,3 +16,21 @@ export async function createWorkspace(ctx: AppContext, ownerId: string, members:
   }
   return workspace._id;
 }
+
+let userCounter = 0;
+
+/**
+ * An account made straight in the database, signed in with a real session
+ * (no password hashing: fast enough to make dozens per test).
+ */
+export async function createUser(ctx: AppContext, baseUrl: string, name = 'Member') {
+  const { ApiClient } = await import('./client.js');
+  const { createSession } = await import('../../server/accounts/session.service.js');
+  const n = ++userCounter;
+  const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${Date.now().toString(36)}.${n}@example.com`;
+  const user = (await ctx.models.User.create({ email, name: `${name} ${n}`, passwordHash: 'not-used' })).toObject();
+  const { token } = await createSession(ctx, user._id, {});
+  const client = new ApiClient(baseUrl);
+  client.cookie = `sid=${token}`;
+  return { user, client, email };
+}
