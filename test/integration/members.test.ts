@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../support/server.js';
+import { connectSocket, emitAck, waitFor } from '../support/client.js';
+import { createUser, createWorkspace } from '../support/factories.js';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+beforeAll(async () => {
+  server = await startTestServer({ env: { DEFAULT_SEATS: '100' } });
+});
+afterAll(() => server?.close());
+
+async function team(n = 2) {
+  const owner = await createUser(server.ctx, server.url, 'Owner');
+  const people = await Promise.all(Array.from({ length: n }, () => createUser(server.ctx, server.url, 'Person')));
+  const ws = await createWorkspace(server.ctx, owner.user._id, people.map((p) => ({ userId: p.user._id, role: 'creator' as const })));
+  return { owner, people, ws };
+}
+
+describe('members list', () => {
+  it('pages through every member exactly once and searches name and email case-insensitively', async () => {
+    const { owner, people, ws } = await team(7);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await owner.client.get(`/api/workspaces/${ws}/members?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(3);
+      seen.push(...res.body.items.map((m: { userId: string }) => m.userId));
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen.sort()).toEqual([owner.user._id, ...people.map((p) => p.user._id)].sort());
+
+    const target = people[4]!;
+    const byName = await owner.client.get(`/api/workspaces/${ws}/members?q=${encodeURIComponent(target.user.name.toUpperCase())}`);
+    expect(byName.body.items).toEqual([
+      { userId: target.user._id, name: target.user.name, email: target.email, role: 'creator', status: 'active', joinedAt: expect.any(String), isOwner: false },
+    ]);
+    const byEmail = await owner.client.get(`/api/workspaces/${ws}/members?q=${encodeURIComponent(target.email)}`);
+    expect(byEmail.body.items.map((m: { userId: string }) => m.userId)).toEqual([target.user._id]);
+    const regexy = await owner.client.get(`/api/workspaces/${ws}/members?q=${encodeURIComponent('.*')}`);
+    expect(regexy.body.items).toEqual([]);
+    expect((await owner.client.get(`/api/workspaces/${ws}/members?limit=500`)).status).toBe(400);
+  });
+});
+
+describe('adding, roles, removal, leaving and ownership', () => {
+  it('adds an existing account, refuses unknown emails and people already in', async () => {
+    const { owner, people, ws } = await team(1);
+    const newcomer = await createUser(server.ctx, server.url, 'New');
+    const added = await owner.client.post(`/api/workspaces/${ws}/members`, { email: `  ${newcomer.email.toUpperCase()} `, role: 'developer' });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ userId: newcomer.user._id, role: 'developer', status: 'active', isOwner: false });
+    const unknown = await owner.client.post(`/api/workspaces/${ws}/members`, { email: 'nobody@example.com', role: 'viewer' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toMatch(/Invite them by email/);
+    const again = await owner.client.post(`/api/workspaces/${ws}/members`, { email: people[0]!.email, role: 'viewer' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('already_member');
+  });
+
+  it('the owner cannot be demoted, removed or leave until ownership is transferred; then they can', async () => {
+    const { owner, people, ws } = await team(1);
+    const other = people[0]!;
+    const demote = await owner.client.request('PATCH', `/api/workspaces/${ws}/members/${owner.user._id}`, { role: 'viewer' });
+    expect(demote.status).toBe(409);
+    expect((await owner.client.request('DELETE', `/api/workspaces/${ws}/members/${owner.user._id}`)).status).toBe(409);
+    expect((await owner.client.post(`/api/workspaces/${ws}/leave`)).status).toBe(409);
+
+    const transfer = await owner.client.post(`/api/workspaces/${ws}/transfer-ownership`, { userId: other.user._id });
+    expect(transfer.status).toBe(200);
+    expect(transfer.body.ownerId).toBe(other.user._id);
+    const members = (await owner.client.get(`/api/workspaces/${ws}/members`)).body.items;
+    expect(members.find((m: { userId: string }) => m.userId === other.user._id)).toMatchObject({ role: 'super_admin', isOwner: true });
+    // There is always a Super Admin: the new owner. The old owner may now be demoted and leave.
+    expect((await other.client.request('PATCH', `/api/workspaces/${ws}/members/${owner.user._id}`, { role: 'viewer' })).status).toBe(200);
+    expect((await owner.client.post(`/api/workspaces/${ws}/leave`)).status).toBe(204);
+    expect((await owner.client.get(`/api/workspaces/${ws}`)).status).toBe(404);
+    const audit = await other.client.get(`/api/workspaces/${ws}/audit`);
+    expect(audit.body.items.map((e: { type: string }) => e.type)).toEqual(['member.removed', 'member.updated', 'workspace.updated', 'member.updated']);
+    expect(audit.body.items[1]).toMatchObject({ before: { role: 'super_admin' }, after: { role: 'viewer' }, actor: { id: other.user._id } });
+  });
+
+  it('transferring to someone outside the workspace is not found; to oneself is a conflict', async () => {
+    const { owner, ws } = await team(0);
+    const stranger = await createUser(server.ctx, server.url, 'Stranger');
+    expect((await owner.client.post(`/api/workspaces/${ws}/transfer-ownership`, { userId: stranger.user._id })).status).toBe(404);
+    expect((await owner.client.post(`/api/workspaces/${ws}/transfer-ownership`, { userId: owner.user._id })).status).toBe(409);
+    expect((await server.ctx.models.Workspace.findById(ws).lean())!.ownerId).toBe(owner.user._id);
+  });
+});
+
+describe('revocation reaches live connections', () => {
+  it('a removed member loses the feed at once: access.revoked, no workspace event after, 404 on the next request', async () => {
+    const { owner, people, ws } = await team(2);
+    const [gone, stays] = people as [typeof people[0], typeof people[0]];
+    const goneSocket = await connectSocket(server.url, gone.client.cookie);
+    const staysSocket = await connectSocket(server.url, stays.client.cookie);
+    await emitAck(goneSocket, 'workspace:subscribe', { workspaceId: ws });
+    await emitAck(staysSocket, 'workspace:subscribe', { workspaceId: ws });
+
+    const removedAt = Date.now();
+    expect((await owner.client.request('DELETE', `/api/workspaces/${ws}/members/${gone.user._id}`)).status).toBe(204);
+    await waitFor(() => goneSocket.received.some((e) => e.type === 'access.revoked'), 'access.revoked', 2000);
+    expect(Date.now() - removedAt).toBeLessThan(2000);
+    expect(goneSocket.received.find((e) => e.type === 'access.revoked')!.data).toEqual({ workspaceId: ws, workspaceName: 'Test Workspace', reason: 'removed' });
+    expect((await gone.client.get(`/api/workspaces/${ws}`)).status).toBe(404);
+    expect((await gone.client.get(`/api/workspaces/${ws}/members`)).status).toBe(404);
+
+    const before = goneSocket.received.length;
+    expect((await owner.client.request('PATCH', `/api/workspaces/${ws}`, { name: 'Renamed' })).status).toBe(200);
+    await waitFor(() => staysSocket.received.some((e) => e.type === 'workspace.updated'), 'the rename on the remaining member');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(goneSocket.received.length).toBe(before);
+    expect(staysSocket.received.find((e) => e.type === 'member.removed')!.data).toEqual({ userId: gone.user._id, reason: 'removed' });
+    // Subscribing again is refused.
+    expect(await emitAck(goneSocket, 'workspace:subscribe', { workspaceId: ws })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    goneSocket.close();
+    staysSocket.close();
+  });
+
+  it('a demoted Super Admin stops receiving admin-only events at once and loses admin actions on the next request', async () => {
+    const { owner, people, ws } = await team(1);
+    const admin = people[0]!;
+    await owner.client.request('PATCH', `/api/workspaces/${ws}/members/${admin.user._id}`, { role: 'super_admin' });
+    const socket = await connectSocket(server.url, admin.client.cookie);
+    await emitAck(socket, 'workspace:subscribe', { workspaceId: ws });
+    expect((await owner.client.post(`/api/workspaces/${ws}/seats`, { add: 1 })).status).toBe(200);
+    await waitFor(() => socket.received.some((e) => e.type === 'workspace.updated' && 'seatsPurchased' in e.data), 'admin event while admin');
+
+    expect((await owner.client.request('PATCH', `/api/workspaces/${ws}/members/${admin.user._id}`, { role: 'viewer' })).status).toBe(200);
+    await waitFor(() => socket.received.some((e) => e.type === 'member.updated' && e.id.startsWith('user:')), 'own role change', 2000);
+    expect((await admin.client.post(`/api/workspaces/${ws}/seats`, { add: 1 })).status).toBe(403);
+
+    const count = () => socket.received.filter((e) => e.type === 'workspace.updated' && 'seatsPurchased' in e.data).length;
+    const adminEvents = count();
+    expect((await owner.client.post(`/api/workspaces/${ws}/seats`, { add: 1 })).status).toBe(200);
+    await waitFor(() => socket.received.filter((e) => e.type === 'seats.updated').length >= 2, 'member-level seats.updated');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(count()).toBe(adminEvents);
+    socket.close();
+  });
+});
