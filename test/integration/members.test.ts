@@ -143,3 +143,32 @@ describe('revocation reaches live connections', () => {
     socket.close();
   });
 });
+
+describe('bad input on member endpoints', () => {
+  it('answers 400 with details and changes nothing', async () => {
+    const { owner, people, ws } = await team(1);
+    const target = people[0]!;
+    const cases: Array<[string, string, unknown]> = [
+      ['POST', `/api/workspaces/${ws}/members`, {}],
+      ['POST', `/api/workspaces/${ws}/members`, { email: 'not-an-email', role: 'viewer' }],
+      ['POST', `/api/workspaces/${ws}/members`, { email: target.email, role: 'owner' }],
+      ['POST', `/api/workspaces/${ws}/members`, { email: { $ne: null }, role: 'viewer' }],
+      ['PATCH', `/api/workspaces/${ws}/members/${target.user._id}`, { role: 'god' }],
+      ['PATCH', `/api/workspaces/${ws}/members/${target.user._id}`, { role: 'viewer', userId: owner.user._id }],
+      ['PATCH', `/api/workspaces/${ws}/members/${target.user._id}`, []],
+      ['POST', `/api/workspaces/${ws}/transfer-ownership`, { userId: { $gt: '' } }],
+      ['POST', `/api/workspaces/${ws}/transfer-ownership`, {}],
+    ];
+    for (const [method, path, body] of cases) {
+      const res = await owner.client.request(method, path, body);
+      expect(res.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+      expect(Array.isArray(res.body.error.details)).toBe(true);
+    }
+    const members = (await owner.client.get(`/api/workspaces/${ws}/members`)).body.items;
+    expect(members.map((m: { role: string }) => m.role).sort()).toEqual(['creator', 'super_admin']);
+    expect((await server.ctx.models.Workspace.findById(ws).lean())!.ownerId).toBe(owner.user._id);
+    // A path id that cannot exist is simply not found.
+    expect((await owner.client.request('PATCH', `/api/workspaces/${ws}/members/${'$where'}`, { role: 'viewer' })).status).toBe(404);
+  });
+});
