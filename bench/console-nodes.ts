@@ -18,6 +18,8 @@ export function startConsoleNode(mongoUri: string, redisUrl?: string): Promise<R
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     SEED_DEMO: 'false',
+    // The audience is one workspace of N members: give its pool room for all of them.
+    DEFAULT_SEATS: '100000',
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   });
   return startServer(config, { mongoUri, log: pino({ level: 'silent' }), webHandler: null });

@@ -15,7 +15,7 @@ import { startFerretDb, defaultFerretBinary } from '../server/db/ferretdb.js';
 import { rooms } from '../server/realtime/publisher.js';
 import type { RunningServer } from '../server/server.js';
 import { closeSockets, connectSubscribers, instrumentNode, seedAudience, startConsoleNode, type BenchSocket } from './console-nodes.js';
-import { hasRedisServer, startRedis } from './redis-server.js';
+import { hasRedisServer, startRedis } from '../test/support/redis-server.js';
 import { DeliveryRecorder, runRounds, type Measurement } from './rounds.js';
 import { measureWsBroadcast } from './ws-baseline.js';
 import { recordRun, renderRun, type BenchRun } from './report.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
-import { connectSocket, emitAck, waitFor } from '../support/client.js';
+import { connectSocket, emitAck, waitFor, type Reply } from '../support/client.js';
 import { createUser, createWorkspace } from '../support/factories.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -23,7 +23,7 @@ describe('members list', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await owner.client.get(`/api/workspaces/${ws}/members?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const res: Reply = await owner.client.get(`/api/workspaces/${ws}/members?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       expect(res.status).toBe(200);
       expect(res.body.items.length).toBeLessThanOrEqual(3);
       seen.push(...res.body.items.map((m: { userId: string }) => m.userId));

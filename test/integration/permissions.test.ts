@@ -41,7 +41,7 @@ const ACTIONS: Array<{ name: string; allowed: Role[]; run: (w: World) => Promise
     ok: 200,
     run: (w) => {
       const form = new FormData();
-      form.append('image', new Blob([PNG], { type: 'image/png' }), 'logo.png');
+      form.append('image', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'logo.png');
       return fetch(`${server.url}/api/workspaces/${w.ws}/image`, { method: 'POST', body: form, headers: { cookie: w.actor.client.cookie } });
     },
   },

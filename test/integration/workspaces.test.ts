@@ -13,7 +13,7 @@ const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000
 
 function upload(cookie: string, ws: string, data: Buffer, filename: string, field = 'image', type = 'image/png') {
   const form = new FormData();
-  form.append(field, new Blob([data], { type }), filename);
+  form.append(field, new Blob([new Uint8Array(data)], { type }), filename);
   return fetch(`${server.url}/api/workspaces/${ws}/image`, { method: 'POST', body: form, headers: { cookie } });
 }
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { freePort, waitForPort } from '../server/db/free-port.js';
+import { freePort, waitForPort } from '../../server/db/free-port.js';
 
 /** Whether a `redis-server` binary is on the PATH. */
 export function hasRedisServer(): boolean {
