@@ -9,6 +9,7 @@ import { authRoutes } from './accounts/auth.routes.js';
 import { workspaceRoutes } from './workspaces/workspace.routes.js';
 import { memberRoutes } from './workspaces/member.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { buildOpenApi } from './http/openapi.js';
 
 /**
  * The Express app: health probes, the JSON API under `/api`, then the web
@@ -37,6 +38,10 @@ export function createApp(ctx: AppContext, webHandler: RequestHandler | null): E
   api.use(originCheck(ctx));
   api.use(express.json({ limit: '100kb', strict: true }));
   api.use(authRoutes(ctx));
+  const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
   // Everything below needs a signed-in user; public endpoints go above.
   api.use(requireUser(ctx));
   api.use(workspaceRoutes(ctx));

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import type { RequestHandler } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { pino, type Logger } from 'pino';
 import { createClient, type RedisClientType } from 'redis';
 import type { Connection } from 'mongoose';
@@ -20,6 +20,7 @@ import { sweepExpiredSessions } from './accounts/session.service.js';
 
 export interface RunningServer {
   ctx: AppContext;
+  app: Express;
   io: AppServer;
   http: http.Server;
   port: number;
@@ -105,5 +106,5 @@ export async function startServer(config: Config, opts: { mongoUri: string; log?
       await conn.close();
     })());
 
-  return { ctx, io, http: server, port: boundPort, url: `http://127.0.0.1:${boundPort}`, close };
+  return { ctx, app, io, http: server, port: boundPort, url: `http://127.0.0.1:${boundPort}`, close };
 }

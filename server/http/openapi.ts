@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { LoginSchema, SignupSchema } from '../../shared/schemas/auth.js';
+import {
+  AddMemberSchema,
+  AddSeatsSchema,
+  AuditQuerySchema,
+  CreateSubworkspaceSchema,
+  CreateWorkspaceSchema,
+  MembersQuerySchema,
+  TransferOwnershipSchema,
+  UpdateMemberSchema,
+  UpdateWorkspaceSchema,
+} from '../../shared/schemas/workspaces.js';
+import { ERROR_STATUS } from '../../shared/errors.js';
+
+interface Operation {
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  multipart?: string;
+  ok: number;
+  public?: boolean;
+}
+
+/**
+ * The HTTP API, described from the very schemas the routes validate with.
+ * Add an entry here with every new endpoint.
+ */
+const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'patch' | 'put' | 'delete', Operation>>> = {
+  '/auth/signup': { post: { summary: 'Create an account and sign in', body: SignupSchema, ok: 201, public: true } },
+  '/auth/login': { post: { summary: 'Sign in (rate limited per account and per address)', body: LoginSchema, ok: 200, public: true } },
+  '/auth/logout': { post: { summary: 'Sign out: the session ends on every node', ok: 204, public: true } },
+  '/me': { get: { summary: 'The signed-in user and their memberships', ok: 200 } },
+  '/workspaces': {
+    get: { summary: 'The workspaces the caller belongs to (switcher tree)', ok: 200 },
+    post: { summary: 'Create an account (root) workspace', body: CreateWorkspaceSchema, ok: 201 },
+  },
+  '/workspaces/{id}': {
+    get: { summary: 'A workspace, with the caller’s role and its seat pool', ok: 200 },
+    patch: { summary: 'Rename or change settings (Super Admin)', body: UpdateWorkspaceSchema, ok: 200 },
+    delete: { summary: 'Delete a sub-workspace (admin above it or owner) or a root (owner)', ok: 204 },
+  },
+  '/workspaces/{id}/image': {
+    get: { summary: 'The workspace image', ok: 200 },
+    post: { summary: 'Upload the workspace image (PNG, JPEG or WebP, ≤ 2 MB)', multipart: 'image', ok: 200 },
+  },
+  '/workspaces/{id}/subworkspaces': {
+    get: { summary: 'Sub-workspaces (Super Admin)', ok: 200 },
+    post: { summary: 'Create a sub-workspace (Super Admin)', body: CreateSubworkspaceSchema, ok: 201 },
+  },
+  '/workspaces/{id}/seats': { post: { summary: 'Add seats to the pool (simulated purchase)', body: AddSeatsSchema, ok: 200 } },
+  '/workspaces/{id}/members': {
+    get: { summary: 'Members, paginated and searchable', query: MembersQuerySchema, ok: 200 },
+    post: { summary: 'Add an existing account (Super Admin)', body: AddMemberSchema, ok: 201 },
+  },
+  '/workspaces/{id}/members/{userId}': {
+    get: { summary: 'One member', ok: 200 },
+    patch: { summary: 'Change a role (Super Admin)', body: UpdateMemberSchema, ok: 200 },
+    delete: { summary: 'Remove a member (Super Admin), or leave when it is oneself', ok: 204 },
+  },
+  '/workspaces/{id}/leave': { post: { summary: 'Leave the workspace', ok: 204 } },
+  '/workspaces/{id}/transfer-ownership': { post: { summary: 'Hand ownership to another member (owner)', body: TransferOwnershipSchema, ok: 200 } },
+  '/workspaces/{id}/audit': { get: { summary: 'Audit log, newest first (Super Admin)', query: AuditQuerySchema, ok: 200 } },
+  '/workspaces/{id}/audit.csv': { get: { summary: 'Audit log as CSV (Super Admin)', query: AuditQuerySchema, ok: 200 } },
+};
+
+const jsonSchema = (schema: z.ZodType) => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+const errorResponse = {
+  description: 'An error with a stable code',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: {
+          error: {
+            type: 'object',
+            properties: { code: { type: 'string', enum: Object.keys(ERROR_STATUS) }, message: { type: 'string' }, details: {} },
+            required: ['code', 'message'],
+          },
+        },
+      },
+    },
+  },
+};
+
+export function buildOpenApi(version: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [path, methods] of Object.entries(OPERATIONS)) {
+    paths[`/api${path}`] = {};
+    for (const [method, op] of Object.entries(methods)) {
+      const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+      const query = op.query
+        ? Object.entries((jsonSchema(op.query).properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({ name, in: 'query', schema }))
+        : [];
+      paths[`/api${path}`]![method] = {
+        summary: op.summary,
+        ...(op.public ? { security: [] } : {}),
+        parameters: [...params, ...query],
+        ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
+        ...(op.multipart
+          ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { [op.multipart]: { type: 'string', format: 'binary' } } } } } } }
+          : {}),
+        responses: { [op.ok]: { description: 'Success' }, default: errorResponse },
+      };
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Workspace Console API', version, description: 'Errors are `{ error: { code, message, details? } }`. Live events: Socket.IO on the same origin.' },
+    components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sid' } } },
+    security: [{ session: [] }],
+    paths,
+  };
+}
