@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import type { AppContext } from '../context.js';
 import type { MembershipView } from '../../shared/schemas/auth.js';
+import type { WorkspaceTreeNode } from '../../shared/schemas/workspaces.js';
 import { membershipId, type MembershipDoc } from './membership.model.js';
 
 /** The caller's membership of a workspace, or null: one `_id` lookup. */
@@ -8,16 +9,17 @@ export function findMembership(ctx: AppContext, workspaceId: string, userId: str
   return ctx.models.Membership.findById(membershipId(workspaceId, userId)).lean();
 }
 
-export async function listMyMemberships(ctx: AppContext, userId: string): Promise<MembershipView[]> {
+/** The workspaces a person belongs to, with their role in each, by name (the switcher tree). */
+export async function listMyWorkspaces(ctx: AppContext, userId: string): Promise<WorkspaceTreeNode[]> {
   const memberships = await ctx.models.Membership.find({ userId }).lean();
   if (memberships.length === 0) return [];
   const workspaces = await ctx.models.Workspace.find({ _id: mongoose.trusted({ $in: memberships.map((m) => m.workspaceId) }) }).lean();
-  const byId = new Map(workspaces.map((w) => [w._id, w]));
-  return memberships
-    .filter((m) => byId.has(m.workspaceId))
-    .map((m) => {
-      const w = byId.get(m.workspaceId)!;
-      return { workspace: { id: w._id, name: w.name, parentId: w.parentId }, role: m.role };
-    })
-    .sort((a, b) => a.workspace.name.localeCompare(b.workspace.name));
+  const roleOf = new Map(memberships.map((m) => [m.workspaceId, m.role]));
+  return workspaces
+    .map((w) => ({ id: w._id, name: w.name, imageUrl: w.imageUrl, parentId: w.parentId, role: roleOf.get(w._id)! }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function listMyMemberships(ctx: AppContext, userId: string): Promise<MembershipView[]> {
+  return (await listMyWorkspaces(ctx, userId)).map(({ id, name, parentId, role }) => ({ workspace: { id, name, parentId }, role }));
 }

@@ -1,12 +1,12 @@
 import { Router } from 'express';
-import mongoose from 'mongoose';
 import type { AppContext } from '../context.js';
-import { AddSeatsSchema, CreateSubworkspaceSchema, CreateWorkspaceSchema, UpdateWorkspaceSchema, type WorkspaceTreeNode } from '../../shared/schemas/workspaces.js';
+import { AddSeatsSchema, CreateSubworkspaceSchema, CreateWorkspaceSchema, UpdateWorkspaceSchema } from '../../shared/schemas/workspaces.js';
 import { parse } from '../http/validate.js';
 import { authOf } from '../http/auth.middleware.js';
 import { idParam } from '../http/params.js';
 import { forbidden, notFound } from '../http/errors.js';
 import { loadAuthorized, loadWorkspace, mayDelete } from './access.js';
+import { listMyWorkspaces } from './membership.service.js';
 import { addSeats, createRootWorkspace, createSubworkspace, deleteWorkspace, listSubworkspaces, presentSubworkspace, presentWorkspace, updateWorkspace } from './workspace.service.js';
 import { readImageUpload, setWorkspaceImage } from './workspace-image.js';
 
@@ -15,14 +15,7 @@ export function workspaceRoutes(ctx: AppContext): Router {
 
   /** The workspaces the caller belongs to, for the switcher tree. */
   r.get('/workspaces', async (req, res) => {
-    const { user } = authOf(req);
-    const memberships = await ctx.models.Membership.find({ userId: user._id }).lean();
-    const workspaces = await ctx.models.Workspace.find({ _id: mongoose.trusted({ $in: memberships.map((m) => m.workspaceId) }) }).lean();
-    const roleOf = new Map(memberships.map((m) => [m.workspaceId, m.role]));
-    const items: WorkspaceTreeNode[] = workspaces
-      .map((w) => ({ id: w._id, name: w.name, imageUrl: w.imageUrl, parentId: w.parentId, role: roleOf.get(w._id)! }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    res.json({ items, nextCursor: null });
+    res.json({ items: await listMyWorkspaces(ctx, authOf(req).user._id), nextCursor: null });
   });
 
   r.post('/workspaces', async (req, res) => {
