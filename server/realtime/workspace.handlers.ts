@@ -2,7 +2,7 @@ import type { AppContext } from '../context.js';
 import { WorkspaceSubscribeSchema, WorkspaceUnsubscribeSchema, type EventAudience } from '../../shared/events.js';
 import { can } from '../../shared/permissions.js';
 import { parse } from '../http/validate.js';
-import { notFound } from '../http/errors.js';
+import { AppError, notFound } from '../http/errors.js';
 import { findMembership } from '../workspaces/membership.service.js';
 import { rooms } from './publisher.js';
 import { handle, type AppSocket } from './socket.js';
@@ -23,6 +23,14 @@ export function workspaceHandlers(ctx: AppContext, socket: AppSocket) {
       const admin = can(membership.role, 'workspace.admin_feed');
       await socket.join(admin ? [rooms.workspace(workspaceId), rooms.workspaceAdmins(workspaceId)] : [rooms.workspace(workspaceId)]);
       if (!admin) await socket.leave(rooms.workspaceAdmins(workspaceId));
+      // A removal or demotion that landed while joining must not leave the socket in a room it lost.
+      const now = await findMembership(ctx, workspaceId, socket.data.userId);
+      if (!now || (admin && !can(now.role, 'workspace.admin_feed'))) {
+        await socket.leave(rooms.workspace(workspaceId));
+        await socket.leave(rooms.workspaceAdmins(workspaceId));
+        if (!now) throw notFound('Workspace not found');
+        throw new AppError('conflict', 'Your role changed while subscribing. Subscribe again.');
+      }
       const stream = rooms.workspace(workspaceId);
       const cursor = await ctx.publisher.cursorOf(stream);
       if (!since) return { missed: [], resync: false, cursor };
