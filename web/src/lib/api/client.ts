@@ -46,16 +46,18 @@ async function errorOf(res: Response): Promise<ApiError> {
 /**
  * Calls the JSON API on the same origin with the session cookie. Resolves
  * with the parsed body (undefined for 204); rejects with an `ApiError`.
+ * A `FormData` body (a file upload) is sent as multipart, as is.
  */
 export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, opts: { body?: unknown; fetch?: Fetch } = {}): Promise<T> {
   const doFetch = opts.fetch ?? fetch;
+  const form = opts.body instanceof FormData ? opts.body : null;
   let res: Response;
   try {
     res = await doFetch(`/api${path}`, {
       method,
       credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      headers: { accept: 'application/json', ...(opts.body === undefined || form ? {} : { 'content-type': 'application/json' }) },
+      body: form ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
     });
   } catch (err) {
     throw new ApiError(0, 'network', err instanceof Error ? err.message : 'Network error');

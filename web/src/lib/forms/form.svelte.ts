@@ -2,7 +2,7 @@ import { tick } from 'svelte';
 import type { z } from 'zod';
 import { ApiError } from '../api/client.js';
 import { errorMessage, fieldMessage } from '../i18n/errors.js';
-import type { Message } from '../i18n/index.js';
+import type { Message, MessageKey } from '../i18n/index.js';
 
 /**
  * The state of one form: per-field errors (from the shared zod schema in the
@@ -15,7 +15,15 @@ export class FormState<F extends string> {
   formError = $state<Message | null>(null);
   pending = $state(false);
 
-  constructor(readonly fields: readonly F[]) {}
+  /**
+   * `messages` words shared schema messages for this form (see `fieldMessage`).
+   * An issue of a nested path (`settings.companyDomains.2`) belongs to the
+   * field that path starts with.
+   */
+  constructor(
+    readonly fields: readonly F[],
+    private readonly messages: Record<string, MessageKey> = {},
+  ) {}
 
   /**
    * Validates `values` with `schema`, then runs `action` with the parsed data.
@@ -36,7 +44,7 @@ export class FormState<F extends string> {
     try {
       await action(parsed.data);
     } catch (err) {
-      const fields = err instanceof ApiError ? err.fields.filter((f) => this.#isField(f.path)) : [];
+      const fields = err instanceof ApiError ? err.fields.filter((f) => this.#fieldOf(f.path) !== null) : [];
       this.#setFieldErrors(fields);
       // A field problem is shown beside its field; anything else in the alert area.
       if (!fields.length) this.formError = errorMessage(err);
@@ -46,14 +54,20 @@ export class FormState<F extends string> {
     }
   }
 
-  #isField(path: string): path is F {
-    return (this.fields as readonly string[]).includes(path);
+  #fieldOf(path: string): F | null {
+    return this.fields.find((f) => path === f || path.startsWith(`${f}.`)) ?? null;
+  }
+
+  /** Shows `message` beside `field` (a check the schema cannot make, e.g. a duplicate). */
+  setFieldError(field: F, message: Message) {
+    this.fieldErrors = { ...this.fieldErrors, [field]: message };
   }
 
   #setFieldErrors(issues: { path: string; message: string }[]) {
     const errors: Partial<Record<F, Message>> = {};
     for (const issue of issues) {
-      if (this.#isField(issue.path) && !errors[issue.path]) errors[issue.path] = fieldMessage(issue.message);
+      const field = this.#fieldOf(issue.path);
+      if (field && !errors[field]) errors[field] = fieldMessage(issue.message, this.messages);
     }
     this.fieldErrors = errors;
     if (issues.length && !Object.keys(errors).length) this.formError = { key: 'error.validation_failed' };

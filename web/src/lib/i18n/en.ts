@@ -1,3 +1,5 @@
+import { enWorkspaces } from './en.workspaces.js';
+
 /**
  * The English dictionary is the reference: every other locale must have
  * exactly its keys (see `Messages`). `{name}` marks a parameter of `t()`.
@@ -83,12 +85,14 @@ export const en = {
   'home.roleLabel': 'Your role',
   'home.empty.title': 'You’re not in a workspace yet',
   'home.empty.body': 'Ask a workspace admin to invite {email}. Once you accept the invitation, the workspace appears here.',
-  'home.empty.next': 'Soon you’ll also be able to create a workspace of your own.',
+  'home.empty.next': 'Or start a workspace of your own below: you become its owner.',
 
   'role.super_admin': 'Super Admin',
   'role.developer': 'Developer',
   'role.creator': 'Creator',
   'role.viewer': 'Viewer',
+
+  ...enWorkspaces,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -8,18 +8,36 @@ export function errorMessage(err: unknown): Message {
     case 'rate_limited':
       if (err.retryAfter === null) return { key: 'error.rate_limited.later' };
       return err.retryAfter === 1 ? { key: 'error.rate_limited.one' } : { key: 'error.rate_limited', params: { seconds: err.retryAfter } };
-    case 'invalid_credentials':
     case 'conflict':
+      return { key: CONFLICT_MESSAGES[err.message] ?? 'error.conflict.generic' };
+    case 'not_found':
+      return err.message === NO_ACCOUNT ? { key: 'error.member_not_found' } : { key: 'error.not_found' };
+    case 'invalid_credentials':
+    case 'seat_limit_reached':
+    case 'already_member':
+    case 'too_large':
     case 'validation_failed':
     case 'unauthenticated':
     case 'forbidden':
-    case 'not_found':
     case 'network':
       return { key: `error.${err.code}` };
     default:
       return { key: 'error.unknown' };
   }
 }
+
+const NO_ACCOUNT = 'No account uses this email yet. Invite them by email instead.';
+
+/** The server's 409 `conflict` messages, each said in our words; an unknown one gets a generic message. */
+const CONFLICT_MESSAGES: Record<string, MessageKey> = {
+  'An account with this email already exists. Sign in instead.': 'error.conflict',
+  'The owner is always a Super Admin. Transfer ownership first.': 'error.conflict.ownerRole',
+  'You own this workspace. Transfer ownership before leaving.': 'error.conflict.ownerLeave',
+  'The owner cannot be removed. Transfer ownership first.': 'error.conflict.ownerRemove',
+  'You already own this workspace': 'error.conflict.alreadyOwner',
+  'A sub-workspace that uses its parent’s billing cannot have sub-workspaces. Make it independent first.': 'error.conflict.noSubworkspaces',
+  'This workspace uses its parent’s seats. Add seats to the parent workspace.': 'error.conflict.parentSeats',
+};
 
 /**
  * The schema messages of `shared/schemas` (checked in the browser and sent
@@ -35,13 +53,31 @@ const FIELD_MESSAGES: Record<string, MessageKey> = {
   'Password is required': 'validation.password.required',
   'Password must be at least 8 characters': 'validation.password.tooShort',
   'Password must be at most 256 characters': 'validation.password.tooLong',
+  'Name must be at most 80 characters': 'validation.workspaceName.tooLong',
+  'No account with this email': 'validation.email.noAccount',
+  'Enter a domain such as example.com': 'validation.domain.invalid',
+  'Public email domains cannot be company domains': 'validation.domain.public',
+  'At most 20 domains': 'validation.domain.tooMany',
+  'Add at least 1 seat': 'validation.seats.min',
+  'Whole seats only': 'validation.seats.whole',
+  'At most 1000 seats at once': 'validation.seats.max',
+  'At most 100 members at once': 'validation.members.tooMany',
+  'The file is not a PNG, JPEG or WebP image': 'validation.image.notImage',
+  'Choose an image file (PNG, JPEG or WebP)': 'validation.image.missing',
 };
 
-/** A field's message; the server's own text only when we do not know it. */
-export function fieldMessage(message: string): Message {
-  const key = FIELD_MESSAGES[message];
+/**
+ * A field's message; the server's own text only when we do not know it.
+ * `overrides` words a shared message for one form (a workspace's "Name is
+ * required" is not about the person's name).
+ */
+export function fieldMessage(message: string, overrides: Record<string, MessageKey> = {}): Message {
+  const key = overrides[message] ?? FIELD_MESSAGES[message];
   if (key) return { key };
   if (/^Invalid input: expected \w+, received undefined$/.test(message)) return { key: 'validation.required' };
   if (/^Invalid input/.test(message)) return { key: 'validation.invalid' };
   return { text: message };
 }
+
+/** For forms with a workspace's name: the shared "Name is required" is not about the person. */
+export const WORKSPACE_NAME_MESSAGES: Record<string, MessageKey> = { 'Name is required': 'validation.workspaceName.required' };

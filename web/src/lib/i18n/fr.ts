@@ -1,4 +1,5 @@
 import type { Messages } from './en.js';
+import { frWorkspaces } from './fr.workspaces.js';
 
 export const fr: Messages = {
   'app.name': 'Workspace Console',
@@ -81,10 +82,12 @@ export const fr: Messages = {
   'home.roleLabel': 'Votre rôle',
   'home.empty.title': 'Vous n’êtes membre d’aucun espace de travail',
   'home.empty.body': 'Demandez à un administrateur d’un espace de travail d’inviter {email}. Dès que vous acceptez l’invitation, l’espace apparaît ici.',
-  'home.empty.next': 'Bientôt, vous pourrez aussi créer votre propre espace de travail.',
+  'home.empty.next': 'Ou créez votre propre espace de travail ci-dessous : vous en serez le propriétaire.',
 
   'role.super_admin': 'Super administrateur',
   'role.developer': 'Développeur',
   'role.creator': 'Créateur',
   'role.viewer': 'Lecteur',
+
+  ...frWorkspaces,
 };

@@ -130,6 +130,15 @@ export class RealtimeConnection {
     };
   }
 
+  /**
+   * Subscribes to a watched workspace again, e.g. after the user's role there
+   * changed: the server then picks the rooms for the new role (a promoted
+   * admin joins the admin feed), and what was missed meanwhile is replayed.
+   */
+  resubscribe(workspaceId: string) {
+    if (this.#watched.has(workspaceId) && this.#socket?.connected) void this.#subscribe(workspaceId);
+  }
+
   /** The last event id seen of a workspace: the `since` of its next subscription. */
   cursorOf(workspaceId: string): string | null {
     return this.#cursors.cursorOf(workspaceStream(workspaceId));
