@@ -1,0 +1,78 @@
+import type { Role } from '$shared/schemas/auth.js';
+import type { EventEnvelope } from '$shared/events.js';
+import type { MemberView, SeatsView, SubworkspaceView, WorkspaceSettingsView } from '$shared/schemas/workspaces.js';
+import type { RealtimeConnection } from '../realtime/socket.svelte.js';
+import { streamOf, workspaceStream } from '../realtime/streams.js';
+
+/**
+ * The data of the organisation events (API.md). The same type can come on a
+ * workspace's stream (for its members) or on a person's own stream (about
+ * them): `member.added` there says "you were added", not "someone was".
+ */
+export interface OrganisationEvents {
+  'member.added': { member: MemberView };
+  'member.updated': { member: MemberView };
+  'member.removed': { userId: string; reason: 'removed' | 'left' };
+  'seats.updated': { poolId: string; seats: SeatsView };
+  'workspace.updated': {
+    workspaceId: string;
+    name?: string;
+    imageUrl?: string | null;
+    settings?: WorkspaceSettingsView;
+    ownerId?: string;
+    seatsPurchased?: number;
+  };
+  'subworkspace.created': { subworkspace: SubworkspaceView };
+  'subworkspace.updated': { subworkspace: SubworkspaceView };
+  'subworkspace.deleted': { workspaceId: string; name: string };
+}
+
+/** Events of a person's own stream. */
+export interface UserEvents {
+  'member.added': { workspaceId: string; role: Role };
+  'member.updated': { workspaceId: string; role: Role };
+  'access.revoked': { workspaceId: string; workspaceName: string; reason: 'removed' | 'left' | 'deleted' };
+}
+
+type Handlers<E> = { [K in keyof E]?: (data: E[K], envelope: EventEnvelope) => void };
+
+export const isUserStream = (e: EventEnvelope) => streamOf(e.id).startsWith('user:');
+
+/** Calls the handler of `e`'s type when it comes on workspace `workspaceId`'s own stream. */
+export function onWorkspaceEvent(e: EventEnvelope, workspaceId: string, handlers: Handlers<OrganisationEvents>) {
+  if (streamOf(e.id) !== workspaceStream(workspaceId)) return;
+  const handler = handlers[e.type as keyof OrganisationEvents] as ((data: unknown, e: EventEnvelope) => void) | undefined;
+  handler?.(e.data, e);
+}
+
+/** Calls the handler of `e`'s type when it comes on the person's own stream. */
+export function onUserEvent(e: EventEnvelope, handlers: Handlers<UserEvents>) {
+  if (!isUserStream(e)) return;
+  const handler = handlers[e.type as keyof UserEvents] as ((data: unknown, e: EventEnvelope) => void) | undefined;
+  handler?.(e.data, e);
+}
+
+/** What a screen's store does with the live feed of one workspace. */
+export interface LiveStore {
+  apply(e: EventEnvelope): void;
+  /** More was missed than can be replayed: load everything again. */
+  reload(): void | Promise<void>;
+}
+
+/**
+ * Feeds `store` with workspace `workspaceId`'s events until the returned
+ * function is called. Stores get the socket manager, never the socket.
+ */
+export function follow(realtime: RealtimeConnection, workspaceId: string, store: LiveStore): () => void {
+  const stopWatching = realtime.watch(workspaceId);
+  const stopListening = realtime.listen({
+    event: (e) => store.apply(e),
+    resync: (id) => {
+      if (id === workspaceId) void store.reload();
+    },
+  });
+  return () => {
+    stopListening();
+    stopWatching();
+  };
+}
