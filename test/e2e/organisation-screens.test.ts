@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, screenshot, startWebServer } from '../support/browser.js';
+import { createUser, createWorkspace } from '../support/factories.js';
+import { memberRow, personInBrowser, tinyPng, waitLive, type WebServer } from '../support/organisation.js';
+
+let server: WebServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startWebServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('creating workspaces', () => {
+  it('creates a workspace from the empty state, then a sub-workspace with the wizard: image, a member by email, settings', async () => {
+    const { page, errors } = await personInBrowser(server, browser, 'Nora Founder');
+    const colleague = await createUser(server.ctx, server.url, 'Omar Colleague');
+
+    await page.goto('/app');
+    await page.getByRole('heading', { name: 'You’re not in a workspace yet' }).waitFor();
+    // The form checks the name with the shared schema before sending anything.
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    expect(await page.locator('#create-workspace-name-error').textContent()).toContain('Enter a name.');
+    await page.getByLabel('Workspace name').fill('Acme Studio');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.waitForURL(/\/app\/w\/[\w-]+$/);
+    const workspaceId = new URL(page.url()).pathname.split('/').pop()!;
+    await page.getByRole('heading', { level: 1, name: 'Acme Studio' }).waitFor();
+    expect(await page.getByText('Your role: Super Admin').isVisible()).toBe(true);
+    expect(await page.getByTestId('seat-counter').textContent()).toContain('1 / 10 seats used');
+    const switcher = page.getByRole('navigation', { name: 'Workspaces' });
+    expect(await switcher.getByRole('link', { name: /Acme Studio/ }).getAttribute('aria-current')).toBe('page');
+
+    // The wizard, in the product's order: name → image → members → settings → create.
+    await page.getByRole('link', { name: 'Sub-workspaces' }).click();
+    await page.getByRole('button', { name: 'New sub-workspace' }).click();
+    expect(await page.getByRole('heading', { name: 'Step 1 of 4: Name' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Next' }).click();
+    expect(await page.locator('#wizard-name-help').textContent()).toBe('Enter a name.');
+    await page.getByLabel('Name', { exact: true }).fill('Acme Clients');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('heading', { name: 'Step 2 of 4: Image' }).waitFor();
+    await page.locator('#wizard-image').setInputFiles(tinyPng());
+    await page.getByRole('img', { name: 'Preview of the new image' }).waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('heading', { name: 'Step 3 of 4: Members' }).waitFor();
+    await page.locator('#wizard-email-0').fill(colleague.email);
+    await page.locator('#wizard-role-0').selectOption('developer');
+    await page.getByRole('button', { name: 'Add a person' }).click();
+    await page.locator('#wizard-email-1').fill('nobody.here@example.com');
+    await page.getByRole('button', { name: 'Add a person' }).click();
+    await page.getByRole('button', { name: 'Remove person 3' }).click();
+    expect(await page.locator('input[type=email]').count()).toBe(2);
+    await screenshot(page, 'wizard-members-en');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('heading', { name: 'Step 4 of 4: Settings' }).waitFor();
+    expect(await page.getByText('Uses the parent’s seats and the credits the parent gives it.', { exact: false }).isVisible()).toBe(true);
+    await page.getByRole('radio', { name: /Independent/ }).check();
+    await page.getByRole('switch', { name: /API access/ }).check();
+    await page.getByRole('button', { name: 'Create sub-workspace' }).click();
+
+    await page.getByRole('heading', { name: 'Acme Clients is ready.' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByText('1 person was added.').isVisible()).toBe(true);
+    expect(await page.getByTestId('member-failures').textContent()).toContain('nobody.here@example.com — No account uses this email yet. Invite them by email instead.');
+    await screenshot(page, 'wizard-result-en');
+
+    const row = page.locator('li[data-subworkspace-id]');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.getByRole('link', { name: 'Acme Clients' }).isVisible()).toBe(true);
+    expect(await row.locator('.meta').textContent()).toMatch(/2 members\s*·\s*2 \/ 10 seats/);
+    expect(await row.getByText('Independent').isVisible()).toBe(true);
+    expect(await row.getByText('API on').isVisible()).toBe(true);
+    const image = row.locator('img');
+    expect(await image.getAttribute('src')).toMatch(/^\/api\/workspaces\/[\w-]+\/image\?v=[0-9a-f]{16}$/);
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    await screenshot(page, 'subworkspaces-en');
+
+    // What the wizard asked for is what the server stored.
+    const subId = (await row.getAttribute('data-subworkspace-id'))!;
+    const membership = await server.ctx.models.Membership.findOne({ workspaceId: subId, userId: colleague.user._id }).lean();
+    expect(membership?.role).toBe('developer');
+    const sub = await server.ctx.models.Workspace.findById(subId).lean();
+    expect(sub).toMatchObject({ parentId: workspaceId, settings: { billingMode: 'independent', apiAccess: true } });
+
+    // The creator owns it: it shows in the switcher, under its parent.
+    await expect.poll(() => switcher.locator('li.depth-1').textContent()).toContain('Acme Clients');
+
+    // The gear menu's delete names what will be lost.
+    await row.getByRole('button', { name: 'Options for Acme Clients' }).click();
+    await row.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete Acme Clients?' });
+    expect(await dialog.textContent()).toContain('Delete Acme Clients? Its 2 members lose access at once and their seats are freed.');
+    await dialog.getByRole('button', { name: 'Delete sub-workspace' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(await page.getByText('No sub-workspaces yet.', { exact: false }).isVisible()).toBe(true);
+    await expect.poll(() => switcher.getByText('Acme Clients').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the members page in French', () => {
+  it('shows French headings, role names and status', async () => {
+    const owner = await personInBrowser(server, browser, 'Camille Dupont', 'fr-FR');
+    const viewer = await createUser(server.ctx, server.url, 'Lucie Martin');
+    const workspaceId = await createWorkspace(server.ctx, owner.id, [{ userId: viewer.user._id, role: 'viewer' }], 'Atelier Lumière');
+
+    await owner.page.goto(`/app/w/${workspaceId}/members`);
+    await memberRow(owner.page, viewer.user._id).waitFor();
+    expect(await owner.page.getByRole('heading', { level: 2, name: 'Membres' }).isVisible()).toBe(true);
+    expect(await owner.page.getByRole('navigation', { name: 'Sections de l’espace de travail' }).getByRole('link').allTextContents()).toEqual([
+      'Vue d’ensemble',
+      'Membres',
+      'Sous-espaces',
+      'Paramètres',
+      'Journal d’audit',
+    ]);
+    expect(await owner.page.locator('thead th').allTextContents()).toEqual(['Nom', 'E-mail', 'Rôle', 'Statut', 'Arrivée', 'Actions']);
+    expect(await memberRow(owner.page, owner.id).getByTestId('role').textContent()).toBe('Propriétaire · Super administrateur');
+    const viewerRole = memberRow(owner.page, viewer.user._id).getByRole('combobox', { name: `Rôle de ${viewer.user.name}` });
+    expect(await viewerRole.locator('option:checked').textContent()).toBe('Lecteur');
+    expect(await memberRow(owner.page, viewer.user._id).getByText('Actif').isVisible()).toBe(true);
+    expect(await owner.page.getByTestId('seat-counter').textContent()).toContain('2 / 10 places utilisées');
+    await screenshot(owner.page, 'members-fr');
+    expect(owner.errors).toEqual([]);
+  });
+});
+
+describe('the audit log', () => {
+  it('lists admin actions newest first in words, filters by type and exports the same filter as CSV', async () => {
+    const admin = await personInBrowser(server, browser, 'Iris Admin');
+    const member = await createUser(server.ctx, server.url, 'Paul Member');
+    const workspaceId = await createWorkspace(server.ctx, admin.id, [], 'Umbrella Works');
+    const { client } = admin;
+    expect((await client.post(`/api/workspaces/${workspaceId}/members`, { email: member.email, role: 'viewer' })).status).toBe(201);
+    expect((await client.request('PATCH', `/api/workspaces/${workspaceId}/members/${member.user._id}`, { role: 'developer' })).status).toBe(200);
+    expect((await client.post(`/api/workspaces/${workspaceId}/seats`, { add: 5 })).status).toBe(200);
+    expect((await client.request('PATCH', `/api/workspaces/${workspaceId}`, { name: 'Umbrella Studio' })).status).toBe(200);
+
+    await admin.page.goto(`/app/w/${workspaceId}/audit`);
+    const rows = admin.page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(4);
+    expect(await rows.locator('td.what').allTextContents()).toEqual(['Renamed workspace', 'Added seats', 'Changed role', 'Added member']);
+    expect(await rows.nth(0).locator('td.change').textContent()).toMatch(/Name:\s*Umbrella Works\s*→\s*Umbrella Studio/);
+    expect(await rows.nth(1).locator('td.change').textContent()).toMatch(/Seats:\s*10\s*→\s*15\s*Bought:\s*5/);
+    expect(await rows.nth(2).locator('td.change').textContent()).toMatch(/Role:\s*Viewer\s*→\s*Developer/);
+    expect(await rows.nth(2).locator('td').nth(1).textContent()).toBe(admin.name);
+    expect(await rows.nth(2).locator('td.target').textContent()).toBe(`${member.user.name} <${member.email}>`);
+    await screenshot(admin.page, 'audit-en');
+
+    await admin.page.getByLabel('Action').selectOption('member.updated');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.locator('td.what').textContent()).toBe('Changed role');
+    const href = (await admin.page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'))!;
+    expect(href).toBe(`/api/workspaces/${workspaceId}/audit.csv?type=member.updated`);
+    const csv = await client.get(`${href}`);
+    expect(csv.status).toBe(200);
+    expect(String(csv.body).trim().split('\r\n')).toHaveLength(2);
+
+    // A day range with nothing in it says what to do.
+    await admin.page.getByLabel('From').fill('2000-01-01');
+    await admin.page.getByLabel('To').fill('2000-01-02');
+    await admin.page.getByText('No entries match these filters. Widen the dates or choose all actions.').waitFor();
+    expect(admin.errors).toEqual([]);
+  });
+});
+
+describe('the seat counter', () => {
+  it('says clearly when the pool is full, and the add-member form explains the refusal', async () => {
+    const admin = await personInBrowser(server, browser, 'Sasha Admin');
+    const others = await Promise.all(Array.from({ length: 10 }, (_, i) => createUser(server.ctx, server.url, `Seat Holder ${i}`)));
+    const workspaceId = await createWorkspace(server.ctx, admin.id, others.slice(0, 9).map((o) => ({ userId: o.user._id, role: 'creator' as const })), 'Full House');
+
+    await admin.page.goto(`/app/w/${workspaceId}/members`);
+    await waitLive(admin.page);
+    expect(await admin.page.getByTestId('seat-counter').textContent()).toContain('10 / 10 seats used');
+    expect(await admin.page.getByTestId('seats-full').textContent()).toContain('All seats are taken. Remove a member or add seats before adding anyone.');
+
+    await admin.page.getByRole('button', { name: '+ Add a member' }).click();
+    await admin.page.getByLabel('Email address').fill(others[9]!.email);
+    await admin.page.getByRole('button', { name: 'Add member', exact: true }).click();
+    await admin.page.getByText('All seats are taken. Remove a member or add seats, then try again.').waitFor();
+
+    // Removing someone frees a seat: the warning goes.
+    await memberRow(admin.page, others[0]!.user._id).getByRole('button', { name: 'Remove' }).click();
+    await admin.page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => admin.page.getByTestId('seat-counter').textContent()).toContain('9 / 10 seats used');
+    expect(await admin.page.getByTestId('seats-full').count()).toBe(0);
+    expect(admin.errors).toEqual([]);
+  });
+});
