@@ -10,6 +10,11 @@ import { workspaceRoutes } from './workspaces/workspace.routes.js';
 import { memberRoutes } from './workspaces/member.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { buildOpenApi } from './http/openapi.js';
+import { invitationRoutes, publicInvitationRoutes } from './invitations/invitation.routes.js';
+import { joinRoutes } from './invitations/join.routes.js';
+import { joinRequestRoutes } from './join-requests/join-request.routes.js';
+import { notificationRoutes } from './notifications/notification.routes.js';
+import { outboxRoutes } from './mail/outbox.routes.js';
 
 /**
  * The Express app: health probes, the JSON API under `/api`, then the web
@@ -38,6 +43,8 @@ export function createApp(ctx: AppContext, webHandler: RequestHandler | null): E
   api.use(originCheck(ctx));
   api.use(express.json({ limit: '100kb', strict: true }));
   api.use(authRoutes(ctx));
+  api.use(publicInvitationRoutes(ctx));
+  api.use(outboxRoutes(ctx));
   const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
   api.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -47,6 +54,10 @@ export function createApp(ctx: AppContext, webHandler: RequestHandler | null): E
   api.use(workspaceRoutes(ctx));
   api.use(memberRoutes(ctx));
   api.use(auditRoutes(ctx));
+  api.use(invitationRoutes(ctx));
+  api.use(joinRoutes(ctx));
+  api.use(joinRequestRoutes(ctx));
+  api.use(notificationRoutes(ctx));
   api.use(() => {
     throw notFound('No such API endpoint');
   });

@@ -24,6 +24,12 @@ const ConfigSchema = z.object({
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TRUST_PROXY: bool.default(false),
   DEFAULT_SEATS: z.coerce.number().int().min(1).max(100_000).default(10),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('Workspace Console <no-reply@localhost>'),
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  INVITE_MAIL_PER_DAY: z.coerce.number().int().min(1).default(500),
+  JOIN_MAX_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  TOKEN_LOOKUP_MAX_PER_HOUR: z.coerce.number().int().min(1).default(120),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

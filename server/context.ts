@@ -5,6 +5,7 @@ import type { PasswordHasher } from './accounts/password.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { Models } from './db/models.js';
 import type { Publisher } from './realtime/publisher.js';
+import type { Mailer } from './mail/mailer.js';
 
 /** What every route, socket handler and domain service of one process shares. */
 export interface AppContext {
@@ -17,4 +18,7 @@ export interface AppContext {
   publisher: Publisher;
   /** The origin people reach the console at, e.g. `http://localhost:3000`. */
   publicUrl(): string;
+  /** The current time; tests move it to make invitations expire. */
+  now(): Date;
+  mailer: Mailer;
 }

@@ -17,6 +17,8 @@ import { Publisher } from './realtime/publisher.js';
 import { createSocketServer, type AppServer } from './realtime/socket.js';
 import { createApp } from './app.js';
 import { sweepExpiredSessions } from './accounts/session.service.js';
+import { OutboxMailer, SmtpMailer } from './mail/mailer.js';
+import { expireInvitations } from './invitations/invitation.service.js';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -43,7 +45,10 @@ export async function loadWebHandler(root = process.cwd()): Promise<RequestHandl
  * and the web app on one port. `close()` stops accepting, closes sockets and
  * the database.
  */
-export async function startServer(config: Config, opts: { mongoUri: string; log?: Logger; webHandler?: RequestHandler | null }): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  opts: { mongoUri: string; log?: Logger; webHandler?: RequestHandler | null; now?: () => Date },
+): Promise<RunningServer> {
   const log = opts.log ?? pino({ level: config.LOG_LEVEL });
   const conn: Connection = await connectDatabase(opts.mongoUri);
   const models = createModels(conn);
@@ -66,6 +71,8 @@ export async function startServer(config: Config, opts: { mongoUri: string; log?
     limiter: redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter(),
     publisher: new Publisher(models, log),
     publicUrl: () => (config.PUBLIC_URL ?? `http://localhost:${boundPort}`).replace(/\/$/, ''),
+    now: opts.now ?? (() => new Date()),
+    mailer: config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM) : new OutboxMailer(models.Outbox, () => ctx.now()),
   };
 
   const webHandler = opts.webHandler === undefined ? await loadWebHandler() : opts.webHandler;
@@ -83,6 +90,7 @@ export async function startServer(config: Config, opts: { mongoUri: string; log?
   const sweep = async () => {
     try {
       await sweepExpiredSessions(ctx);
+      await expireInvitations(ctx);
       await ctx.publisher.sweep(config.EVENT_RETENTION_DAYS);
     } catch (err) {
       log.warn({ err }, 'sweep failed');

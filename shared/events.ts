@@ -22,6 +22,7 @@ export const EVENT_TYPES = [
   'subworkspace.created',
   'subworkspace.updated',
   'subworkspace.deleted',
+  'notification.read',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

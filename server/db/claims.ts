@@ -13,3 +13,27 @@
  * one document per unit, taken by insert, released by delete.
  */
 export const isDuplicateKey = (err: unknown): boolean => (err as { code?: number } | null)?.code === 11000;
+
+/**
+ * Claims one free number in 1..limit (a seat, a use of a link…): tries the
+ * numbers not yet taken, in random order so parallel claimers rarely
+ * collide, with `insert` writing the document whose unique key holds that
+ * number. Resolves to the number won, or null when none is left.
+ */
+export async function claimFreeNumber(limit: number, taken: Iterable<number>, insert: (n: number) => Promise<unknown>): Promise<number | null> {
+  const takenSet = new Set(taken);
+  const free = Array.from({ length: Math.max(0, limit) }, (_, i) => i + 1).filter((n) => !takenSet.has(n));
+  for (let i = free.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [free[i], free[j]] = [free[j]!, free[i]!];
+  }
+  for (const n of free) {
+    try {
+      await insert(n);
+      return n;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  return null;
+}

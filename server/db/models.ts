@@ -7,6 +7,12 @@ import { eventModel, counterModel } from '../realtime/event.model.js';
 import { seatModel, seatHolderModel, seatPurchaseModel } from '../workspaces/seat.model.js';
 import { workspaceImageModel } from '../workspaces/workspace-image.model.js';
 import { auditModel } from '../audit/audit.model.js';
+import { outboxModel } from '../mail/outbox.model.js';
+import { invitationModel } from '../invitations/invitation.model.js';
+import { inviteTokenModel } from '../invitations/invite-token.model.js';
+import { inviteLinkModel, linkUseModel } from '../invitations/invite-link.model.js';
+import { joinDecisionModel, joinRequestModel } from '../join-requests/join-request.model.js';
+import { notificationModel } from '../notifications/notification.model.js';
 
 /** Every model of the app, bound to one connection. */
 export function createModels(conn: Connection) {
@@ -22,6 +28,14 @@ export function createModels(conn: Connection) {
     SeatPurchase: seatPurchaseModel(conn),
     WorkspaceImage: workspaceImageModel(conn),
     Audit: auditModel(conn),
+    Outbox: outboxModel(conn),
+    Invitation: invitationModel(conn),
+    InviteToken: inviteTokenModel(conn),
+    InviteLink: inviteLinkModel(conn),
+    LinkUse: linkUseModel(conn),
+    JoinRequest: joinRequestModel(conn),
+    JoinDecision: joinDecisionModel(conn),
+    Notification: notificationModel(conn),
   };
 }
 

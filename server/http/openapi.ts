@@ -11,6 +11,14 @@ import {
   UpdateMemberSchema,
   UpdateWorkspaceSchema,
 } from '../../shared/schemas/workspaces.js';
+import {
+  ApproveJoinRequestSchema,
+  CreateInvitationsSchema,
+  InvitationsQuerySchema,
+  InviteLinkSchema,
+  JoinRequestsQuerySchema,
+  NotificationsQuerySchema,
+} from '../../shared/schemas/invitations.js';
 import { ERROR_STATUS } from '../../shared/errors.js';
 
 interface Operation {
@@ -62,6 +70,30 @@ const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'patch' | 'put'
   '/workspaces/{id}/transfer-ownership': { post: { summary: 'Hand ownership to another member (owner)', body: TransferOwnershipSchema, ok: 200 } },
   '/workspaces/{id}/audit': { get: { summary: 'Audit log, newest first (Super Admin)', query: AuditQuerySchema, ok: 200 } },
   '/workspaces/{id}/audit.csv': { get: { summary: 'Audit log as CSV (Super Admin)', query: AuditQuerySchema, ok: 200 } },
+  '/workspaces/{id}/invitations': {
+    get: { summary: 'Invitations with their status (Super Admin)', query: InvitationsQuerySchema, ok: 200 },
+    post: { summary: 'Invite up to 100 people by email, each with a role; each line succeeds or fails alone', body: CreateInvitationsSchema, ok: 201 },
+  },
+  '/workspaces/{id}/invitations/{invitationId}/resend': { post: { summary: 'Resend with a new token and expiry', ok: 200 } },
+  '/workspaces/{id}/invitations/{invitationId}': { delete: { summary: 'Revoke; the seat is released', ok: 204 } },
+  '/workspaces/{id}/suggestions': { get: { summary: 'People of the company domains who are not members or invited', ok: 200 } },
+  '/invitations/{token}': { get: { summary: 'Preview an invitation (no sign-in needed)', ok: 200, public: true } },
+  '/invitations/{token}/accept': { post: { summary: 'Accept with the invited account', ok: 200 } },
+  '/workspaces/{id}/invite-link': {
+    get: { summary: 'The workspace’s invite link, without its token', ok: 200 },
+    put: { summary: 'Create or rotate the invite link (the old one dies)', body: InviteLinkSchema, ok: 200 },
+    delete: { summary: 'Revoke the invite link', ok: 204 },
+  },
+  '/join/{token}': { post: { summary: 'Join through an invite link: active, or 202 pending approval', ok: 200 } },
+  '/join/domain': { get: { summary: 'Workspaces the caller may join by company email domain', ok: 200 } },
+  '/workspaces/{id}/join': { post: { summary: 'Join by company email domain: active, or 202 pending approval', ok: 200 } },
+  '/workspaces/{id}/join-requests': { get: { summary: 'Join requests (Super Admin)', query: JoinRequestsQuerySchema, ok: 200 } },
+  '/workspaces/{id}/join-requests/{requestId}/approve': { post: { summary: 'Approve (optionally with another role); exactly one decision counts', body: ApproveJoinRequestSchema, ok: 200 } },
+  '/workspaces/{id}/join-requests/{requestId}/deny': { post: { summary: 'Deny', ok: 200 } },
+  '/notifications': { get: { summary: 'The caller’s notifications, newest first, with the unread count', query: NotificationsQuerySchema, ok: 200 } },
+  '/notifications/{id}/read': { post: { summary: 'Mark one notification read', ok: 200 } },
+  '/notifications/read-all': { post: { summary: 'Mark every notification read', ok: 200 } },
+  '/dev/outbox': { get: { summary: 'Mail kept instead of sent (development, no SMTP configured)', ok: 200, public: true } },
 };
 
 const jsonSchema = (schema: z.ZodType) => {

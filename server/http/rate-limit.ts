@@ -9,6 +9,8 @@ export interface RateLimitResult {
 /** Fixed-window counters: `max` hits per `windowSeconds` for each key. */
 export interface RateLimiter {
   hit(key: string, max: number, windowSeconds: number): Promise<RateLimitResult>;
+  /** Whether one more hit would be allowed, without counting it. */
+  peek(key: string, max: number, windowSeconds: number): Promise<RateLimitResult>;
   reset(key: string): Promise<void>;
   close(): void;
 }
@@ -26,6 +28,13 @@ export class MemoryRateLimiter implements RateLimiter {
     }
     w.count++;
     return { allowed: w.count <= max, retryAfter: Math.max(1, Math.ceil((w.resetAt - now) / 1000)) };
+  }
+
+  async peek(key: string, max: number, windowSeconds: number): Promise<RateLimitResult> {
+    const now = Date.now();
+    const w = this.windows.get(key);
+    if (!w || w.resetAt <= now) return { allowed: true, retryAfter: windowSeconds };
+    return { allowed: w.count < max, retryAfter: Math.max(1, Math.ceil((w.resetAt - now) / 1000)) };
   }
 
   async reset(key: string) {
@@ -59,6 +68,13 @@ export class RedisRateLimiter implements RateLimiter {
       .exec()) as unknown as [number, number, number];
     const ms = ttl > 0 ? ttl : windowSeconds * 1000;
     return { allowed: count <= max, retryAfter: Math.max(1, Math.ceil(ms / 1000)) };
+  }
+
+  async peek(key: string, max: number, windowSeconds: number): Promise<RateLimitResult> {
+    const k = this.prefix + key;
+    const [count, ttl] = await Promise.all([this.redis.get(k), this.redis.pTTL(k)]);
+    const ms = ttl > 0 ? ttl : windowSeconds * 1000;
+    return { allowed: Number(count ?? 0) < max, retryAfter: Math.max(1, Math.ceil(ms / 1000)) };
   }
 
   async reset(key: string) {

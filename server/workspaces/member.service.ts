@@ -10,6 +10,7 @@ import { membershipId, type MembershipDoc } from './membership.model.js';
 import type { WorkspaceDoc } from './workspace.model.js';
 import { claimSeat, releaseSeat } from './seat.service.js';
 import { announceSeats } from './seat-events.js';
+import { notify } from '../notifications/notification.service.js';
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -108,6 +109,7 @@ export async function changeRole(ctx: AppContext, workspace: WorkspaceDoc, userI
     audit: { target: memberTarget(user), before: { role: membership.role }, after: { role } },
   });
   await ctx.publisher.toUser(userId, { type: 'member.updated', actorId, workspaceId: workspace._id, data: { workspaceId: workspace._id, role } });
+  await notify(ctx, userId, 'member.roleChanged', workspace._id, { workspaceName: workspace.name, before: membership.role, role }, actorId);
   return view;
 }
 
@@ -139,6 +141,7 @@ export async function removeMembership(ctx: AppContext, workspace: WorkspaceDoc,
     });
   }
   await ctx.publisher.toUser(userId, { type: 'access.revoked', actorId, workspaceId: workspace._id, data: { workspaceId: workspace._id, workspaceName: workspace.name, reason } });
+  if (reason !== 'left') await notify(ctx, userId, 'member.removed', workspace._id, { workspaceName: workspace.name, reason }, actorId);
   if (freed && reason !== 'deleted') await announceSeats(ctx, membership.poolId, actorId);
 }
 

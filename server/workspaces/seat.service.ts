@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.js';
 import { AppError } from '../http/errors.js';
-import { isDuplicateKey } from '../db/claims.js';
+import { claimFreeNumber, isDuplicateKey } from '../db/claims.js';
 import { newId } from '../db/ids.js';
 import type { SeatsView } from '../../shared/schemas/workspaces.js';
 import { seatHolderId, type SeatDoc } from './seat.model.js';
@@ -26,36 +26,29 @@ export async function seatUsage(ctx: AppContext, poolId: string): Promise<SeatsV
 /**
  * Gives `holder` a seat of the pool, or confirms the one it has (a person
  * counts once per pool). Throws `seat_limit_reached` when every seat is held.
- * Free seat numbers are tried in random order so that parallel claims rarely
- * collide; a collision just moves on to the next number.
  */
 export async function claimSeat(ctx: AppContext, poolId: string, holder: string, kind: SeatDoc['kind']): Promise<{ seatId: string; created: boolean }> {
   const existing = await ctx.models.SeatHolder.findById(seatHolderId(poolId, holder)).lean();
   if (existing) return { seatId: existing.seatId, created: false };
 
   const [limit, taken] = await Promise.all([seatLimitOf(ctx, poolId), ctx.models.Seat.find({ poolId }, { n: 1 }).lean()]);
-  const takenNumbers = new Set(taken.map((s) => s.n));
-  const free = shuffle(Array.from({ length: limit }, (_, i) => i + 1).filter((n) => !takenNumbers.has(n)));
-  for (const n of free) {
-    const seatId = `${poolId}:${n}`;
-    try {
-      await ctx.models.Seat.create({ _id: seatId, poolId, n, holder, kind });
-    } catch (err) {
-      if (isDuplicateKey(err)) continue;
-      throw err;
-    }
-    try {
-      await ctx.models.SeatHolder.create({ _id: seatHolderId(poolId, holder), poolId, holder, seatId });
-      return { seatId, created: true };
-    } catch (err) {
-      // The same holder won a seat in a parallel claim: give this one back.
-      await ctx.models.Seat.deleteOne({ _id: seatId });
-      if (!isDuplicateKey(err)) throw err;
-      const winner = await ctx.models.SeatHolder.findById(seatHolderId(poolId, holder)).lean();
-      return { seatId: winner!.seatId, created: false };
-    }
+  const n = await claimFreeNumber(
+    limit,
+    taken.map((s) => s.n),
+    (n) => ctx.models.Seat.create({ _id: `${poolId}:${n}`, poolId, n, holder, kind }),
+  );
+  if (n === null) throw seatLimitReached();
+  const seatId = `${poolId}:${n}`;
+  try {
+    await ctx.models.SeatHolder.create({ _id: seatHolderId(poolId, holder), poolId, holder, seatId });
+    return { seatId, created: true };
+  } catch (err) {
+    // The same holder won a seat in a parallel claim: give this one back.
+    await ctx.models.Seat.deleteOne({ _id: seatId });
+    if (!isDuplicateKey(err)) throw err;
+    const winner = await ctx.models.SeatHolder.findById(seatHolderId(poolId, holder)).lean();
+    return { seatId: winner!.seatId, created: false };
   }
-  throw seatLimitReached();
 }
 
 /** Frees the holder's seat of the pool, if it has one. */
@@ -95,12 +88,4 @@ export async function dropPool(ctx: AppContext, poolId: string) {
     ctx.models.SeatHolder.deleteMany({ poolId }),
     ctx.models.SeatPurchase.deleteMany({ poolId }),
   ]);
-}
-
-function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
 }

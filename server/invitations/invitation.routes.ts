@@ -1,0 +1,72 @@
+import { Router } from 'express';
+import type { AppContext } from '../context.js';
+import { CreateInvitationsSchema, InvitationsQuerySchema, TokenSchema } from '../../shared/schemas/invitations.js';
+import { parse } from '../http/validate.js';
+import { authOf, enforceLimit } from '../http/auth.middleware.js';
+import { idParam } from '../http/params.js';
+import { notFound, rateLimited } from '../http/errors.js';
+import { loadAuthorized } from '../workspaces/access.js';
+import { acceptInvitation, createInvitations, listInvitations, previewInvitation, resendInvitation, revokeInvitation } from './invitation.service.js';
+import { listSuggestions } from './suggestion.service.js';
+
+/** A token that cannot exist answers like one that does not: a stranger learns nothing. */
+export function tokenParam(value: unknown): string {
+  const parsed = TokenSchema.safeParse(value);
+  if (!parsed.success) throw notFound('This invitation does not exist');
+  return parsed.data;
+}
+
+/** Routes anyone may call: the invitation preview an invitee opens before signing in. */
+export function publicInvitationRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.get('/invitations/:token', async (req, res) => {
+    await enforceLimit(ctx, `token-lookup:ip:${req.ip}`, ctx.config.TOKEN_LOOKUP_MAX_PER_HOUR, 3600);
+    res.json(await previewInvitation(ctx, tokenParam(req.params.token)));
+  });
+  return r;
+}
+
+export function invitationRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const workspaceId = (params: Record<string, string | string[] | undefined>) => idParam(params.id, 'Workspace not found');
+
+  r.post('/invitations/:token/accept', async (req, res) => {
+    const { user } = authOf(req);
+    await enforceLimit(ctx, `token-lookup:user:${user._id}`, ctx.config.TOKEN_LOOKUP_MAX_PER_HOUR, 3600);
+    res.json(await acceptInvitation(ctx, tokenParam(req.params.token), user));
+  });
+
+  r.post('/workspaces/:id/invitations', async (req, res) => {
+    const { user } = authOf(req);
+    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), user._id, 'invitations.manage');
+    const { invites } = parse(CreateInvitationsSchema, req.body);
+    const capped = await ctx.limiter.peek(`invite-mail:${workspace._id}`, ctx.config.INVITE_MAIL_PER_DAY, 86_400);
+    if (!capped.allowed) throw rateLimited(capped.retryAfter);
+    res.status(201).json(await createInvitations(ctx, workspace, user, invites));
+  });
+
+  r.get('/workspaces/:id/invitations', async (req, res) => {
+    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), authOf(req).user._id, 'invitations.manage');
+    res.json(await listInvitations(ctx, workspace, parse(InvitationsQuerySchema, req.query)));
+  });
+
+  r.post('/workspaces/:id/invitations/:invitationId/resend', async (req, res) => {
+    const { user } = authOf(req);
+    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), user._id, 'invitations.manage');
+    res.json(await resendInvitation(ctx, workspace, idParam(req.params.invitationId, 'Invitation not found'), user));
+  });
+
+  r.delete('/workspaces/:id/invitations/:invitationId', async (req, res) => {
+    const { user } = authOf(req);
+    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), user._id, 'invitations.manage');
+    await revokeInvitation(ctx, workspace, idParam(req.params.invitationId, 'Invitation not found'), user._id);
+    res.status(204).end();
+  });
+
+  r.get('/workspaces/:id/suggestions', async (req, res) => {
+    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), authOf(req).user._id, 'invitations.manage');
+    res.json({ items: await listSuggestions(ctx, workspace), nextCursor: null });
+  });
+
+  return r;
+}

@@ -1,0 +1,68 @@
+import { Router } from 'express';
+import type { AppContext } from '../context.js';
+import { authOf, enforceLimit } from '../http/auth.middleware.js';
+import { idParam } from '../http/params.js';
+import { InviteLinkSchema } from '../../shared/schemas/invitations.js';
+import { parse } from '../http/validate.js';
+import { notFound } from '../http/errors.js';
+import { loadAuthorized } from '../workspaces/access.js';
+import { addMembership } from '../workspaces/member.service.js';
+import { membershipId } from '../workspaces/membership.model.js';
+import { requestToJoin } from '../join-requests/join-request.service.js';
+import { deleteInviteLink, getInviteLink, joinByLink, setInviteLink } from './invite-link.service.js';
+import { listDomainWorkspaces } from './suggestion.service.js';
+import { tokenParam } from './invitation.routes.js';
+
+/** Invite links, joining through them, and joining by company domain. */
+export function joinRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const workspaceId = (params: Record<string, string | string[] | undefined>) => idParam(params.id, 'Workspace not found');
+
+  r.get('/workspaces/:id/invite-link', async (req, res) => {
+    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), authOf(req).user._id, 'invitations.manage');
+    res.json({ link: await getInviteLink(ctx, workspace) });
+  });
+
+  r.put('/workspaces/:id/invite-link', async (req, res) => {
+    const { user } = authOf(req);
+    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), user._id, 'invitations.manage');
+    res.json(await setInviteLink(ctx, workspace, user, parse(InviteLinkSchema, req.body)));
+  });
+
+  r.delete('/workspaces/:id/invite-link', async (req, res) => {
+    const { user } = authOf(req);
+    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), user._id, 'invitations.manage');
+    await deleteInviteLink(ctx, workspace, user._id);
+    res.status(204).end();
+  });
+
+  r.post('/join/:token', async (req, res) => {
+    const { user } = authOf(req);
+    await enforceLimit(ctx, `join:user:${user._id}`, ctx.config.JOIN_MAX_PER_HOUR, 3600);
+    const result = await joinByLink(ctx, tokenParam(req.params.token), user);
+    res.status(result.status === 'pending' ? 202 : 200).json(result);
+  });
+
+  r.get('/join/domain', async (req, res) => {
+    const { user } = authOf(req);
+    res.json({ items: await listDomainWorkspaces(ctx, user._id, user.email), nextCursor: null });
+  });
+
+  /** Joins a workspace whose company domains include the caller's: at once, or by request when approval is required. */
+  r.post('/workspaces/:id/join', async (req, res) => {
+    const { user } = authOf(req);
+    await enforceLimit(ctx, `join:user:${user._id}`, ctx.config.JOIN_MAX_PER_HOUR, 3600);
+    const id = workspaceId(req.params);
+    const workspace = await ctx.models.Workspace.findById(id).lean();
+    if (!workspace || !workspace.settings.companyDomains.includes(user.email.split('@')[1]!)) throw notFound('Workspace not found');
+    if (await ctx.models.Membership.exists({ _id: membershipId(id, user._id) })) return void res.json({ status: 'active', workspaceId: id });
+    if (workspace.settings.requireApproval) {
+      const request = await requestToJoin(ctx, workspace, user, 'domain', 'viewer');
+      return void res.status(202).json({ status: 'pending', joinRequestId: request._id, workspaceId: id });
+    }
+    await addMembership(ctx, workspace, user, 'viewer', user._id);
+    res.json({ status: 'active', workspaceId: id });
+  });
+
+  return r;
+}

@@ -1,0 +1,130 @@
+import mongoose from 'mongoose';
+import type { AppContext } from '../context.js';
+import type { Role } from '../../shared/schemas/auth.js';
+import type { JoinRequestView } from '../../shared/schemas/invitations.js';
+import type { Page } from '../../shared/schemas/workspaces.js';
+import { AppError, notFound } from '../http/errors.js';
+import { newId } from '../db/ids.js';
+import { isDuplicateKey } from '../db/claims.js';
+import { sendQuietly } from '../mail/mailer.js';
+import { joinDecisionMail } from '../mail/templates.js';
+import type { UserDoc } from '../accounts/user.model.js';
+import type { WorkspaceDoc } from '../workspaces/workspace.model.js';
+import { addMembership } from '../workspaces/member.service.js';
+import { notify, notifyAdmins } from '../notifications/notification.service.js';
+import { pendingRequestKey, type JoinRequestDoc } from './join-request.model.js';
+
+async function present(ctx: AppContext, docs: JoinRequestDoc[]): Promise<JoinRequestView[]> {
+  const ids = [...new Set(docs.flatMap((d) => [d.userId, ...(d.decidedBy ? [d.decidedBy] : [])]))];
+  const users = new Map((await ctx.models.User.find({ _id: mongoose.trusted({ $in: ids }) }, { name: 1, email: 1 }).lean()).map((u) => [u._id, u]));
+  return docs.map((d) => {
+    const u = users.get(d.userId);
+    const by = d.decidedBy ? users.get(d.decidedBy) : undefined;
+    return {
+      id: d._id,
+      workspaceId: d.workspaceId,
+      user: { id: d.userId, name: u?.name ?? '', email: u?.email ?? '' },
+      status: d.status,
+      role: d.role,
+      via: d.via,
+      createdAt: d.createdAt.toISOString(),
+      decidedBy: by ? { id: by._id, name: by.name } : null,
+      decidedAt: d.decidedAt?.toISOString() ?? null,
+    };
+  });
+}
+
+/**
+ * Asks to join a workspace that requires approval. A person has at most one
+ * pending request per workspace: asking again returns the pending one.
+ */
+export async function requestToJoin(ctx: AppContext, workspace: WorkspaceDoc, user: UserDoc, via: JoinRequestDoc['via'], role: Role): Promise<JoinRequestDoc> {
+  const doc: JoinRequestDoc = {
+    _id: newId(),
+    workspaceId: workspace._id,
+    userId: user._id,
+    status: 'pending',
+    pendingKey: pendingRequestKey(workspace._id, user._id),
+    via,
+    role,
+    createdAt: ctx.now(),
+    decidedBy: null,
+    decidedAt: null,
+  };
+  try {
+    await ctx.models.JoinRequest.create(doc);
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return (await ctx.models.JoinRequest.findOne({ pendingKey: doc.pendingKey }).lean())!;
+  }
+  const [view] = await present(ctx, [doc]);
+  await ctx.publisher.toWorkspace(workspace._id, 'admins', { type: 'joinRequest.created', actorId: user._id, data: { request: view } });
+  await notifyAdmins(ctx, workspace._id, 'joinRequest.created', { workspaceName: workspace.name, requestId: doc._id, name: user.name, email: user.email }, user._id);
+  return doc;
+}
+
+export async function listJoinRequests(ctx: AppContext, workspace: WorkspaceDoc, q: { limit: number; cursor?: string; status?: string }): Promise<Page<JoinRequestView>> {
+  const filter: Record<string, unknown> = { workspaceId: workspace._id };
+  if (q.status) filter.status = q.status;
+  if (q.cursor) filter._id = mongoose.trusted({ $lt: q.cursor });
+  const docs = await ctx.models.JoinRequest.find(filter).sort({ _id: -1 }).limit(q.limit + 1).lean();
+  const page = docs.slice(0, q.limit);
+  return { items: await present(ctx, page), nextCursor: docs.length > q.limit ? page[page.length - 1]!._id : null };
+}
+
+async function alreadyDecided(ctx: AppContext, requestId: string) {
+  const decision = await ctx.models.JoinDecision.findById(requestId).lean();
+  const by = decision ? await ctx.models.User.findById(decision.decidedBy, { name: 1 }).lean() : null;
+  return new AppError('already_decided', by ? `${by.name} already ${decision!.decision} this request` : 'This request was already decided', {
+    decidedBy: by ? { id: by._id, name: by.name } : null,
+    decision: decision?.decision ?? null,
+    decidedAt: decision?.at.toISOString() ?? null,
+  });
+}
+
+/**
+ * Approves or denies. Exactly one decision counts, however many admins act
+ * at once: the decision is claimed by inserting it under the request's id.
+ * Approval makes the person a member at once and takes a seat; a full pool
+ * undoes the claim and answers `seat_limit_reached`.
+ */
+export async function decideJoinRequest(ctx: AppContext, workspace: WorkspaceDoc, requestId: string, actor: UserDoc, decision: 'approved' | 'denied', role?: Role): Promise<JoinRequestView> {
+  const request = await ctx.models.JoinRequest.findById(requestId).lean();
+  if (!request || request.workspaceId !== workspace._id) throw notFound('Join request not found');
+  if (request.status !== 'pending') throw await alreadyDecided(ctx, requestId);
+  try {
+    await ctx.models.JoinDecision.create({ _id: requestId, decidedBy: actor._id, decision, at: ctx.now() });
+  } catch (err) {
+    if (isDuplicateKey(err)) throw await alreadyDecided(ctx, requestId);
+    throw err;
+  }
+  const requester = await ctx.models.User.findById(request.userId).lean();
+  const finalRole = role ?? request.role;
+  if (decision === 'approved' && requester) {
+    try {
+      await addMembership(ctx, workspace, requester, finalRole, actor._id);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'already_member') {
+        /* joined another way meanwhile: the approval stands */
+      } else {
+        await ctx.models.JoinDecision.deleteOne({ _id: requestId });
+        throw err;
+      }
+    }
+  }
+  const decidedAt = ctx.now();
+  await ctx.models.JoinRequest.updateOne({ _id: requestId }, { $set: { status: decision, role: finalRole, decidedBy: actor._id, decidedAt, pendingKey: `done:${requestId}` } });
+  const [view] = await present(ctx, [{ ...request, status: decision, role: finalRole, decidedBy: actor._id, decidedAt }]);
+  await ctx.publisher.toWorkspace(workspace._id, 'admins', {
+    type: 'joinRequest.decided',
+    actorId: actor._id,
+    data: { request: view },
+    audit: { target: { kind: 'joinRequest', id: requestId, label: view!.user.email }, before: { status: 'pending' }, after: { status: decision, role: finalRole } },
+  });
+  if (requester) {
+    await notify(ctx, requester._id, decision === 'approved' ? 'joinRequest.approved' : 'joinRequest.denied', workspace._id, { workspaceName: workspace.name, role: finalRole }, actor._id);
+    const mail = joinDecisionMail(requester.locale ?? 'en', requester.email, { workspace: workspace.name, approved: decision === 'approved', role: finalRole, url: `${ctx.publicUrl()}/app/w/${workspace._id}` });
+    await sendQuietly(ctx.mailer, ctx.log, mail);
+  }
+  return view!;
+}

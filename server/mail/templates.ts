@@ -1,0 +1,58 @@
+import type { Role } from '../../shared/schemas/auth.js';
+import type { Mail } from './mailer.js';
+
+export type Locale = 'en' | 'fr';
+
+const ROLE_NAMES: Record<Locale, Record<Role, string>> = {
+  en: { super_admin: 'Super Admin', developer: 'Developer', creator: 'Creator', viewer: 'Viewer' },
+  fr: { super_admin: 'Super administrateur', developer: 'Développeur', creator: 'Créateur', viewer: 'Lecteur' },
+};
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function layout(paragraphs: string[], action?: { label: string; url: string }): { text: string; html: string } {
+  const text = [...paragraphs, ...(action ? [`${action.label}: ${action.url}`] : [])].join('\n\n') + '\n';
+  const html =
+    '<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2937">' +
+    paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
+    (action
+      ? `<p><a href="${escapeHtml(action.url)}" style="display:inline-block;padding:10px 16px;background:#4f46e5;color:#fff;border-radius:6px;text-decoration:none">${escapeHtml(action.label)}</a></p><p style="font-size:12px;color:#6b7280">${escapeHtml(action.url)}</p>`
+      : '') +
+    '</body></html>';
+  return { text, html };
+}
+
+export function invitationMail(locale: Locale, to: string, p: { workspace: string; inviter: string; role: Role; url: string; expiresAt: Date }): Mail {
+  const role = ROLE_NAMES[locale][p.role];
+  const date = p.expiresAt.toLocaleDateString(locale === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+  if (locale === 'fr') {
+    return {
+      to,
+      subject: `${p.inviter} vous invite à rejoindre ${p.workspace}`,
+      ...layout([`${p.inviter} vous invite à rejoindre l’espace de travail « ${p.workspace} » en tant que ${role}.`, `L’invitation expire le ${date}.`], {
+        label: 'Accepter l’invitation',
+        url: p.url,
+      }),
+    };
+  }
+  return {
+    to,
+    subject: `${p.inviter} invited you to join ${p.workspace}`,
+    ...layout([`${p.inviter} invited you to join the workspace “${p.workspace}” as ${role}.`, `The invitation expires on ${date}.`], {
+      label: 'Accept the invitation',
+      url: p.url,
+    }),
+  };
+}
+
+export function joinDecisionMail(locale: Locale, to: string, p: { workspace: string; approved: boolean; role: Role; url: string }): Mail {
+  const role = ROLE_NAMES[locale][p.role];
+  if (locale === 'fr') {
+    return p.approved
+      ? { to, subject: `Votre demande pour ${p.workspace} est acceptée`, ...layout([`Vous êtes maintenant membre de « ${p.workspace} » en tant que ${role}.`], { label: 'Ouvrir l’espace de travail', url: p.url }) }
+      : { to, subject: `Votre demande pour ${p.workspace} a été refusée`, ...layout([`Votre demande pour rejoindre « ${p.workspace} » a été refusée.`]) };
+  }
+  return p.approved
+    ? { to, subject: `Your request to join ${p.workspace} was approved`, ...layout([`You are now a member of “${p.workspace}” as ${role}.`], { label: 'Open the workspace', url: p.url }) }
+    : { to, subject: `Your request to join ${p.workspace} was declined`, ...layout([`Your request to join “${p.workspace}” was declined.`]) };
+}
