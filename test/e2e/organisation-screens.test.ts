@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot, startWebServer } from '../support/browser.js';
 import { createUser, createWorkspace } from '../support/factories.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { memberRow, personInBrowser, tinyPng, waitLive, type WebServer } from '../support/organisation.js';
 
 let server: WebServer;
@@ -194,5 +197,45 @@ describe('the seat counter', () => {
     await expect.poll(() => admin.page.getByTestId('seat-counter').textContent()).toContain('9 / 10 seats used');
     expect(await admin.page.getByTestId('seats-full').count()).toBe(0);
     expect(admin.errors).toEqual([]);
+  });
+});
+
+describe('workspace settings', () => {
+  it('renames (the switcher follows), uploads an image, refuses a non-image and a webmail domain, and saves access settings', async () => {
+    const { page, id, errors } = await personInBrowser(server, browser, 'Rita Settings');
+    const workspaceId = await createWorkspace(server.ctx, id, [], 'Pied Piper');
+    await page.goto(`/app/w/${workspaceId}/settings`);
+    await waitLive(page);
+
+    await page.getByLabel('Workspace name').fill('Pied Piper Inc');
+    await page.getByRole('region', { name: 'General' }).getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Pied Piper Inc' }).waitFor();
+    await expect.poll(() => page.getByRole('navigation', { name: 'Workspaces' }).getByText('Pied Piper Inc').count()).toBe(1);
+
+    // A text file named .png passes the browser's type check; the server reads the bytes and says no.
+    const fake = path.join(mkdtempSync(path.join(tmpdir(), 'wsc-')), 'fake.png');
+    writeFileSync(fake, 'not an image at all');
+    await page.locator('#settings-image').setInputFiles(fake);
+    await page.getByRole('button', { name: 'Upload image' }).click();
+    await expect.poll(() => page.locator('#settings-image-help').textContent()).toBe('This file is not a PNG, JPEG or WebP image.');
+    await page.locator('#settings-image').setInputFiles(tinyPng());
+    await page.getByRole('button', { name: 'Upload image' }).click();
+    await page.getByText('Image updated.').waitFor();
+    expect(await page.locator('header img').getAttribute('src')).toMatch(/\/image\?v=/);
+
+    await page.getByRole('switch', { name: /Require approval to join/ }).check();
+    await page.getByLabel('New domain').fill('gmail.com');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    expect(await page.locator('#domain-error').textContent()).toBe('Public email domains (like gmail.com) cannot be company domains.');
+    await page.getByLabel('New domain').fill('piedpiper.com');
+    await page.getByLabel('New domain').press('Enter');
+    expect(await page.locator('.domains li').allTextContents()).toEqual([expect.stringContaining('piedpiper.com')]);
+    const access = page.getByRole('region', { name: 'Joining and API' });
+    await access.getByRole('button', { name: 'Save' }).click();
+    await access.getByText('Saved.').waitFor();
+    const stored = await server.ctx.models.Workspace.findById(workspaceId).lean();
+    expect(stored).toMatchObject({ name: 'Pied Piper Inc', settings: { requireApproval: true, companyDomains: ['piedpiper.com'], apiAccess: false } });
+    await screenshot(page, 'settings-en');
+    expect(errors.filter((e) => !e.includes('status of 400'))).toEqual([]);
   });
 });

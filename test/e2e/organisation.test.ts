@@ -125,3 +125,32 @@ describe('a member removed while looking at the workspace', () => {
     expect(c.errors).toEqual([]);
   });
 });
+
+describe('a member promoted to Super Admin', () => {
+  it('gets the admin sections and the admin-only feed without reloading', async () => {
+    const a = await personInBrowser(server, browser, 'Owen Owner');
+    const c = await personInBrowser(server, browser, 'Pia Promoted');
+    const workspaceId = await createWorkspace(server.ctx, a.id, [{ userId: c.id, role: 'creator' }], 'Hooli');
+
+    await c.page.goto(`/app/w/${workspaceId}`);
+    await waitLive(c.page);
+    const tabs = c.page.getByRole('navigation', { name: 'Workspace sections' });
+    await tabs.getByRole('link', { name: 'Members' }).waitFor();
+    expect(await tabs.getByRole('link').allTextContents()).toEqual(['Overview', 'Members']);
+    expect(await c.page.getByText('Your role: Creator').isVisible()).toBe(true);
+
+    expect((await a.client.request('PATCH', `/api/workspaces/${workspaceId}/members/${c.id}`, { role: 'super_admin' })).status).toBe(200);
+    await expect.poll(() => tabs.getByRole('link').allTextContents()).toEqual(['Overview', 'Members', 'Sub-workspaces', 'Settings', 'Audit log']);
+    expect(await c.page.getByText('Your role: Super Admin').isVisible()).toBe(true);
+    expect(await c.page.getByRole('navigation', { name: 'Workspaces' }).getByText('Super Admin').isVisible()).toBe(true);
+
+    // Re-subscribed with the new role: admin-only events (sub-workspaces) now reach this tab.
+    await tabs.getByRole('link', { name: 'Sub-workspaces' }).click();
+    await c.page.getByText('No sub-workspaces yet.', { exact: false }).waitFor();
+    const created = await a.client.post(`/api/workspaces/${workspaceId}/subworkspaces`, { name: 'Hooli XYZ', billingMode: 'inherited', apiAccess: false });
+    expect(created.status).toBe(201);
+    const ms = await msUntil(c.page, Date.now(), () => c.page.getByRole('link', { name: 'Hooli XYZ' }).isVisible());
+    expect(ms).toBeLessThan(1000);
+    expect(c.errors).toEqual([]);
+  });
+});

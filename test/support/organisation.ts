@@ -30,7 +30,7 @@ export async function msUntil(page: Page, since: number, condition: () => Promis
   return Date.now() - since;
 }
 
-/** The smallest valid PNG (1×1, opaque indigo), written to a temp file for `setInputFiles`. */
+/** A valid one-pixel PNG, written to a temp file for `setInputFiles`. */
 export function tinyPng(): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'wsc-')), 'logo.png');
   writeFileSync(

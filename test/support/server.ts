@@ -11,6 +11,17 @@ export interface TestServerOptions {
   database?: string;
   redis?: boolean;
   webHandler?: RequestHandler | null;
+  /** A clock the test can move forward (`clock.advance(ms)`). */
+  clock?: TestClock;
+}
+
+/** Real time plus an offset the test controls: "a week later" without waiting a week. */
+export class TestClock {
+  private offset = 0;
+  now = () => new Date(Date.now() + this.offset);
+  advance(ms: number) {
+    this.offset += ms;
+  }
 }
 
 /** A fresh database name on the run's FerretDB. */
@@ -36,6 +47,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Run
     mongoUri: mongoUriFor(database),
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     webHandler: opts.webHandler ?? null,
+    now: opts.clock?.now,
   });
   return Object.assign(server, { database, config });
 }
