@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, TestClock } from '../support/server.js';
+import { ApiClient, connectSocket, emitAck, waitFor } from '../support/client.js';
+import { createUser, createWorkspace } from '../support/factories.js';
+
+const clock = new TestClock();
+let server: Awaited<ReturnType<typeof startTestServer>>;
+beforeAll(async () => {
+  server = await startTestServer({ clock, env: { DEFAULT_SEATS: '50' } });
+});
+afterAll(() => server?.close());
+
+async function setup(requireApproval = false) {
+  const owner = await createUser(server.ctx, server.url, 'Owner');
+  const coAdmin = await createUser(server.ctx, server.url, 'CoAdmin');
+  const ws = await createWorkspace(server.ctx, owner.user._id, [{ userId: coAdmin.user._id, role: 'super_admin' }], 'Linked');
+  if (requireApproval) await owner.client.request('PATCH', `/api/workspaces/${ws}`, { settings: { requireApproval: true } });
+  return { owner, coAdmin, ws };
+}
+
+describe('invite link', () => {
+  it('joins with the link role; rotating kills the old link at once; revoking kills it too', async () => {
+    const { owner, ws } = await setup();
+    const link = await owner.client.request('PUT', `/api/workspaces/${ws}/invite-link`, { role: 'creator' });
+    expect(link.status).toBe(200);
+    expect(link.body).toEqual({ url: `${server.ctx.publicUrl()}/join/${link.body.token}`, token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), role: 'creator', expiresAt: null, maxUses: null, uses: 0, createdAt: expect.any(String) });
+    // Shown once: reading it back gives no token.
+    expect((await owner.client.get(`/api/workspaces/${ws}/invite-link`)).body.link).toEqual({ role: 'creator', expiresAt: null, maxUses: null, uses: 0, createdAt: link.body.createdAt });
+
+    const joiner = await createUser(server.ctx, server.url, 'Joiner');
+    expect((await joiner.client.post(`/api/join/${link.body.token}`)).body).toEqual({ status: 'active', workspaceId: ws });
+    expect((await joiner.client.get(`/api/workspaces/${ws}`)).body.role).toBe('creator');
+    expect((await owner.client.get(`/api/workspaces/${ws}/invite-link`)).body.link.uses).toBe(1);
+
+    const rotated = await owner.client.request('PUT', `/api/workspaces/${ws}/invite-link`, { role: 'viewer' });
+    const late = await createUser(server.ctx, server.url, 'Late');
+    expect((await late.client.post(`/api/join/${link.body.token}`)).status).toBe(404);
+    expect((await late.client.post(`/api/join/${rotated.body.token}`)).status).toBe(200);
+    expect((await owner.client.request('DELETE', `/api/workspaces/${ws}/invite-link`)).status).toBe(204);
+    const later = await createUser(server.ctx, server.url, 'Later');
+    expect((await later.client.post(`/api/join/${rotated.body.token}`)).status).toBe(404);
+    expect((await owner.client.get(`/api/workspaces/${ws}/invite-link`)).body.link).toBeNull();
+  });
+
+  it('honours expiry and a use limit under parallel joins', async () => {
+    const { owner, ws } = await setup();
+    const limited = await owner.client.request('PUT', `/api/workspaces/${ws}/invite-link`, { role: 'viewer', maxUses: 3 });
+    const people = await Promise.all(Array.from({ length: 10 }, () => createUser(server.ctx, server.url, 'Rush')));
+    const replies = await Promise.all(people.map((p) => p.client.post(`/api/join/${limited.body.token}`)));
+    expect(replies.filter((r) => r.status === 200)).toHaveLength(3);
+    expect(replies.filter((r) => r.status === 410).every((r) => r.body.error.code === 'expired')).toBe(true);
+    expect(replies.filter((r) => r.status === 410)).toHaveLength(7);
+    expect(await server.ctx.models.Membership.countDocuments({ workspaceId: ws })).toBe(5);
+
+    const expiring = await owner.client.request('PUT', `/api/workspaces/${ws}/invite-link`, { role: 'viewer', expiresAt: new Date(clock.now().getTime() + 3600_000).toISOString() });
+    clock.advance(3600_000 + 1000);
+    const tooLate = await createUser(server.ctx, server.url, 'TooLate');
+    const res = await tooLate.client.post(`/api/join/${expiring.body.token}`);
+    expect(res.status).toBe(410);
+    expect(res.body.error.code).toBe('expired');
+  });
+
+  it('with approval required, creates one pending request per person, shown live to every Super Admin with a notification', async () => {
+    const { owner, coAdmin, ws } = await setup(true);
+    const link = await owner.client.request('PUT', `/api/workspaces/${ws}/invite-link`, { role: 'developer' });
+    const bell = await connectSocket(server.url, coAdmin.client.cookie);
+    await emitAck(bell, 'workspace:subscribe', { workspaceId: ws });
+    const asker = await createUser(server.ctx, server.url, 'Asker');
+    const first = await asker.client.post(`/api/join/${link.body.token}`);
+    expect(first.status).toBe(202);
+    expect(first.body).toEqual({ status: 'pending', joinRequestId: expect.any(String), workspaceId: ws });
+    const again = await Promise.all([1, 2, 3].map(() => asker.client.post(`/api/join/${link.body.token}`)));
+    expect(again.map((r) => r.body.joinRequestId)).toEqual([first.body.joinRequestId, first.body.joinRequestId, first.body.joinRequestId]);
+    expect(await server.ctx.models.JoinRequest.countDocuments({ workspaceId: ws })).toBe(1);
+    expect(await server.ctx.models.Membership.exists({ _id: `${ws}:${asker.user._id}` })).toBeNull();
+
+    await waitFor(() => bell.received.some((e) => e.type === 'notification.created'), 'notification on the bell');
+    await waitFor(() => bell.received.some((e) => e.type === 'joinRequest.created'), 'request in the Requests tab');
+    const notes = await coAdmin.client.get('/api/notifications?unread=true');
+    expect(notes.body.unreadCount).toBe(1);
+    expect(notes.body.items[0]).toMatchObject({ type: 'joinRequest.created', workspaceId: ws, data: { requestId: first.body.joinRequestId, email: asker.email } });
+    const pending = await owner.client.get(`/api/workspaces/${ws}/join-requests?status=pending`);
+    expect(pending.body.items).toEqual([
+      { id: first.body.joinRequestId, workspaceId: ws, user: { id: asker.user._id, name: asker.user.name, email: asker.email }, status: 'pending', role: 'developer', via: 'link', createdAt: expect.any(String), decidedBy: null, decidedAt: null },
+    ]);
+    bell.close();
+  });
+});
+
+describe('deciding join requests', () => {
+  async function requests(n: number) {
+    const ctx = await setup(true);
+    const link = await ctx.owner.client.request('PUT', `/api/workspaces/${ctx.ws}/invite-link`, { role: 'viewer' });
+    const askers = await Promise.all(Array.from({ length: n }, () => createUser(server.ctx, server.url, 'Asker')));
+    const ids: string[] = [];
+    for (const a of askers) ids.push((await a.client.post(`/api/join/${link.body.token}`)).body.joinRequestId);
+    return { ...ctx, askers, ids };
+  }
+
+  it('approval makes the person a member at once with the chosen role, tells them live and by mail', async () => {
+    const { owner, askers, ids, ws } = await requests(1);
+    const asker = askers[0]!;
+    const live = await connectSocket(server.url, asker.client.cookie);
+    const res = await owner.client.post(`/api/workspaces/${ws}/join-requests/${ids[0]}/approve`, { role: 'creator' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'approved', role: 'creator', decidedBy: { id: owner.user._id } });
+    expect((await asker.client.get(`/api/workspaces/${ws}`)).body.role).toBe('creator');
+    await waitFor(() => live.received.some((e) => e.type === 'notification.created' && (e.data as { notification: { type: string } }).notification.type === 'joinRequest.approved'), 'approval notice');
+    const outbox = await new ApiClient(server.url).get('/api/dev/outbox');
+    expect(outbox.body.items.find((m: { to: string }) => m.to === asker.email).subject).toBe('Your request to join Linked was approved');
+    live.close();
+  });
+
+  it('10 parallel decisions of one request: exactly one counts, the others learn who decided', async () => {
+    const { owner, coAdmin, ids, ws } = await requests(1);
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? owner : coAdmin).client.post(`/api/workspaces/${ws}/join-requests/${ids[0]}/${i % 3 ? 'approve' : 'deny'}`, {})),
+    );
+    expect(replies.filter((r) => r.status === 200)).toHaveLength(1);
+    const losers = replies.filter((r) => r.status === 409);
+    expect(losers).toHaveLength(9);
+    const winner = replies.find((r) => r.status === 200)!.body;
+    for (const l of losers) {
+      expect(l.body.error.code).toBe('already_decided');
+      expect(l.body.error.details.decidedBy.id).toBe(winner.decidedBy.id);
+      expect(l.body.error.details.decision).toBe(winner.status);
+    }
+    expect(await server.ctx.models.Membership.countDocuments({ workspaceId: ws })).toBe(winner.status === 'approved' ? 3 : 2);
+  });
+
+  it('20 parallel approvals of different requests with 5 free seats: exactly 5 members, 15 seat_limit_reached left pending', async () => {
+    const { owner, ids, ws } = await requests(20);
+    // 50 seats, 2 used: buy none, but fill all but 5 with direct adds.
+    const fill = await Promise.all(Array.from({ length: 43 }, () => createUser(server.ctx, server.url, 'Fill')));
+    for (const f of fill) await owner.client.post(`/api/workspaces/${ws}/members`, { email: f.email, role: 'viewer' });
+    expect((await owner.client.get(`/api/workspaces/${ws}`)).body.seats).toEqual({ limit: 50, used: 45, reserved: 0 });
+    const replies = await Promise.all(ids.map((id) => owner.client.post(`/api/workspaces/${ws}/join-requests/${id}/approve`)));
+    expect(replies.filter((r) => r.status === 200)).toHaveLength(5);
+    expect(replies.filter((r) => r.status === 409 && r.body.error.code === 'seat_limit_reached')).toHaveLength(15);
+    expect(await server.ctx.models.Membership.countDocuments({ workspaceId: ws })).toBe(50);
+    expect((await owner.client.get(`/api/workspaces/${ws}/join-requests?status=pending`)).body.items).toHaveLength(15);
+  });
+
+  it('deny tells the requester; a decided request cannot be decided again', async () => {
+    const { owner, askers, ids, ws } = await requests(1);
+    expect((await owner.client.post(`/api/workspaces/${ws}/join-requests/${ids[0]}/deny`)).body.status).toBe('denied');
+    const again = await owner.client.post(`/api/workspaces/${ws}/join-requests/${ids[0]}/approve`);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'already_decided', details: { decision: 'denied', decidedBy: { id: owner.user._id } } });
+    expect((await askers[0]!.client.get('/api/notifications')).body.items[0]).toMatchObject({ type: 'joinRequest.denied', workspaceId: ws });
+    expect(await server.ctx.models.Membership.exists({ _id: `${ws}:${askers[0]!.user._id}` })).toBeNull();
+  });
+});
+
+describe('notifications panel', () => {
+  it('marks one and all read; every tab hears the new count', async () => {
+    const { owner, coAdmin, ws } = await setup();
+    const target = await createUser(server.ctx, server.url, 'Target');
+    await owner.client.post(`/api/workspaces/${ws}/members`, { email: target.email, role: 'viewer' });
+    const tab = await connectSocket(server.url, target.client.cookie);
+    await owner.client.request('PATCH', `/api/workspaces/${ws}/members/${target.user._id}`, { role: 'creator' });
+    await coAdmin.client.request('PATCH', `/api/workspaces/${ws}/members/${target.user._id}`, { role: 'developer' });
+    const list = await target.client.get('/api/notifications');
+    expect(list.body.unreadCount).toBe(2);
+    expect(list.body.items.map((n: { type: string; data: { role: string } }) => [n.type, n.data.role])).toEqual([
+      ['member.roleChanged', 'developer'],
+      ['member.roleChanged', 'creator'],
+    ]);
+    expect((await target.client.post(`/api/notifications/${list.body.items[1].id}/read`)).body).toEqual({ unreadCount: 1 });
+    await waitFor(() => tab.received.some((e) => e.type === 'notification.read'), 'read event');
+    expect((await target.client.post('/api/notifications/read-all')).body).toEqual({ unreadCount: 0 });
+    expect((await target.client.get('/api/notifications?unread=true')).body.items).toEqual([]);
+    // Someone else's notification is not found.
+    expect((await owner.client.post(`/api/notifications/${list.body.items[0].id}/read`)).status).toBe(404);
+    tab.close();
+  });
+});
