@@ -8,6 +8,7 @@ import type { WorkspaceDoc } from './workspace.model.js';
 import { dropPool, purchaseSeats, seatUsage } from './seat.service.js';
 import { announceSeats } from './seat-events.js';
 import { addMemberByEmail, addMembership, removeMembership } from './member.service.js';
+import { createInvitations } from '../invitations/invitation.service.js';
 
 export const ownsPool = (w: Pick<WorkspaceDoc, '_id' | 'poolId'>) => w.poolId === w._id;
 /** Only the root and independent sub-workspaces may have sub-workspaces. */
@@ -132,8 +133,10 @@ export async function createSubworkspace(ctx: AppContext, parent: WorkspaceDoc, 
     throw err;
   }
 
+  // People with an account join at once; the others get an invitation by email.
   const added: string[] = [];
   const failed: Array<{ email: string; code: string; message: string }> = [];
+  const toInvite: Array<{ email: string; role: Role }> = [];
   for (const m of input.members) {
     if (m.email === creator.email) continue;
     try {
@@ -141,9 +144,13 @@ export async function createSubworkspace(ctx: AppContext, parent: WorkspaceDoc, 
       added.push(m.email);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      failed.push({ email: m.email, code: err.code, message: err.message });
+      if (err.code === 'not_found') toInvite.push(m);
+      else failed.push({ email: m.email, code: err.code, message: err.message });
     }
   }
+  const invitations = toInvite.length ? await createInvitations(ctx, workspace, creator, toInvite) : { created: [], failed: [] };
+  failed.push(...invitations.failed);
+  const invited = invitations.created.map((i) => i.email);
   const view = await presentSubworkspace(ctx, workspace);
   await ctx.publisher.toWorkspace(parent._id, 'admins', {
     type: 'subworkspace.created',
@@ -151,7 +158,7 @@ export async function createSubworkspace(ctx: AppContext, parent: WorkspaceDoc, 
     data: { subworkspace: view },
     audit: { target: workspaceTarget(workspace), after: { name: input.name, billingMode: input.billingMode, apiAccess: input.apiAccess } },
   });
-  return { workspace, members: { added, failed } };
+  return { workspace, members: { added, invited, failed } };
 }
 
 /** Adds seats to a pool (a simulated purchase); only a workspace that owns its pool buys seats. */

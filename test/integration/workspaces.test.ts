@@ -150,7 +150,7 @@ describe('workspace image', () => {
 });
 
 describe('sub-workspaces', () => {
-  it('creates one with members by email and roles; unknown emails are reported; the parent admins see it live', async () => {
+  it('creates one with members by email and roles; people without an account are invited; the parent admins see it live', async () => {
     const owner = await createUser(server.ctx, server.url, 'Owner');
     const coAdmin = await createUser(server.ctx, server.url, 'CoAdmin');
     const creator = await createUser(server.ctx, server.url, 'Creator');
@@ -172,9 +172,10 @@ describe('sub-workspaces', () => {
       parentId: ws,
       settings: { billingMode: 'inherited', apiAccess: true, requireApproval: false, companyDomains: [] },
       memberCount: 2,
-      seats: { limit: 10, used: 3, reserved: 0 },
-      members: { added: [creator.email], failed: [{ email: 'ghost@example.com', code: 'not_found', message: expect.any(String) }] },
+      seats: { limit: 10, used: 3, reserved: 1 },
+      members: { added: [creator.email], invited: ['ghost@example.com'], failed: [] },
     });
+    expect((await server.ctx.models.Invitation.findOne({ workspaceId: res.body.id }).lean())).toMatchObject({ email: 'ghost@example.com', role: 'viewer', status: 'sent' });
     await waitFor(() => socket.received.some((e) => e.type === 'subworkspace.created'), 'subworkspace.created');
     expect(socket.received.find((e) => e.type === 'subworkspace.created')!.data).toMatchObject({ subworkspace: { id: res.body.id, name: 'Client B' } });
     const list = await coAdmin.client.get(`/api/workspaces/${ws}/subworkspaces`);
