@@ -47,7 +47,8 @@ export interface MemberFailure {
   message: string;
 }
 
-export type CreatedSubworkspace = SubworkspaceView & { members: { added: string[]; failed: MemberFailure[] } };
+/** People with an account are `added`; the others are `invited` by email; `failed` says why someone was neither. */
+export type CreatedSubworkspace = SubworkspaceView & { members: { added: string[]; invited?: string[]; failed: MemberFailure[] } };
 
 export const createSubworkspace = (parentId: string, input: CreateSubworkspace) =>
   api<CreatedSubworkspace>('POST', `${ws(parentId)}/subworkspaces`, { body: input });
