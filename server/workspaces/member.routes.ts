@@ -7,7 +7,7 @@ import { idParam } from '../http/params.js';
 import { notFound } from '../http/errors.js';
 import { authorize, loadAuthorized, loadWorkspace } from './access.js';
 import { addMemberByEmail, changeRole, listMembers, presentMember, removeMembership, transferOwnership } from './member.service.js';
-import { presentWorkspace } from './workspace.service.js';
+import { presentWorkspace } from './workspace.presenter.js';
 import { membershipId } from './membership.model.js';
 
 export function memberRoutes(ctx: AppContext): Router {

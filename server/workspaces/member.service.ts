@@ -10,6 +10,7 @@ import { membershipId, type MembershipDoc } from './membership.model.js';
 import type { WorkspaceDoc } from './workspace.model.js';
 import { claimSeat, releaseSeat } from './seat.service.js';
 import { announceSeats } from './seat-events.js';
+import { announceSubworkspace } from './workspace.presenter.js';
 import { notify } from '../notifications/notification.service.js';
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -69,6 +70,7 @@ export async function addMembership(ctx: AppContext, workspace: WorkspaceDoc, us
   });
   await ctx.publisher.toUser(user._id, { type: 'member.added', actorId, workspaceId: workspace._id, data: { workspaceId: workspace._id, role } });
   if (seat.created) await announceSeats(ctx, workspace.poolId, actorId);
+  await announceSubworkspace(ctx, workspace, actorId);
   return view;
 }
 
@@ -143,6 +145,7 @@ export async function removeMembership(ctx: AppContext, workspace: WorkspaceDoc,
   await ctx.publisher.toUser(userId, { type: 'access.revoked', actorId, workspaceId: workspace._id, data: { workspaceId: workspace._id, workspaceName: workspace.name, reason } });
   if (reason !== 'left') await notify(ctx, userId, 'member.removed', workspace._id, { workspaceName: workspace.name, reason }, actorId);
   if (freed && reason !== 'deleted') await announceSeats(ctx, membership.poolId, actorId);
+  if (reason !== 'deleted') await announceSubworkspace(ctx, workspace, actorId);
 }
 
 /** Hands ownership to another member, who becomes a Super Admin; the old owner stays a Super Admin. */

@@ -7,7 +7,8 @@ import { idParam } from '../http/params.js';
 import { forbidden, notFound } from '../http/errors.js';
 import { loadAuthorized, loadWorkspace, mayDelete } from './access.js';
 import { listMyWorkspaces } from './membership.service.js';
-import { addSeats, createRootWorkspace, createSubworkspace, deleteWorkspace, listSubworkspaces, presentSubworkspace, presentWorkspace, updateWorkspace } from './workspace.service.js';
+import { addSeats, createRootWorkspace, createSubworkspace, deleteWorkspace, listSubworkspaces, updateWorkspace } from './workspace.service.js';
+import { presentSubworkspace, presentWorkspace } from './workspace.presenter.js';
 import { readImageUpload, setWorkspaceImage } from './workspace-image.js';
 
 export function workspaceRoutes(ctx: AppContext): Router {

@@ -1,41 +1,15 @@
 import type { AppContext } from '../context.js';
 import type { Role } from '../../shared/schemas/auth.js';
-import type { CreateSubworkspace, SubworkspaceView, UpdateWorkspace, WorkspaceView } from '../../shared/schemas/workspaces.js';
+import type { CreateSubworkspace, SubworkspaceView, UpdateWorkspace } from '../../shared/schemas/workspaces.js';
 import { AppError, conflict } from '../http/errors.js';
 import { newId } from '../db/ids.js';
 import type { UserDoc } from '../accounts/user.model.js';
 import type { WorkspaceDoc } from './workspace.model.js';
 import { dropPool, purchaseSeats, seatUsage } from './seat.service.js';
+import { announceSubworkspace, canHaveSubworkspaces, ownsPool, presentSubworkspace } from './workspace.presenter.js';
 import { announceSeats } from './seat-events.js';
 import { addMemberByEmail, addMembership, removeMembership } from './member.service.js';
 import { createInvitations } from '../invitations/invitation.service.js';
-
-export const ownsPool = (w: Pick<WorkspaceDoc, '_id' | 'poolId'>) => w.poolId === w._id;
-/** Only the root and independent sub-workspaces may have sub-workspaces. */
-export const canHaveSubworkspaces = (w: WorkspaceDoc) => w.parentId === null || w.settings.billingMode === 'independent';
-
-export async function presentWorkspace(ctx: AppContext, w: WorkspaceDoc, role: Role): Promise<WorkspaceView> {
-  const [seats, memberCount] = await Promise.all([seatUsage(ctx, w.poolId), ctx.models.Membership.countDocuments({ workspaceId: w._id })]);
-  return {
-    id: w._id,
-    name: w.name,
-    imageUrl: w.imageUrl,
-    parentId: w.parentId,
-    rootId: w.rootId,
-    ownerId: w.ownerId,
-    role,
-    settings: { ...w.settings, companyDomains: [...w.settings.companyDomains] },
-    seats,
-    poolId: w.poolId,
-    memberCount,
-    canHaveSubworkspaces: canHaveSubworkspaces(w),
-  };
-}
-
-export async function presentSubworkspace(ctx: AppContext, w: WorkspaceDoc): Promise<SubworkspaceView> {
-  const { id, name, imageUrl, settings, memberCount, seats } = await presentWorkspace(ctx, w, 'super_admin');
-  return { id, name, imageUrl, parentId: w.parentId!, settings, memberCount, seats };
-}
 
 const workspaceTarget = (w: Pick<WorkspaceDoc, '_id' | 'name'>) => ({ kind: 'workspace', id: w._id, label: w.name });
 
@@ -88,13 +62,7 @@ export async function announceWorkspace(ctx: AppContext, w: WorkspaceDoc, actorI
     data: { workspaceId: w._id, name: w.name, imageUrl: w.imageUrl, settings: w.settings },
     audit: { target: workspaceTarget(w), ...change },
   });
-  if (w.parentId) {
-    await ctx.publisher.toWorkspace(w.parentId, 'admins', {
-      type: 'subworkspace.updated',
-      actorId,
-      data: { subworkspace: await presentSubworkspace(ctx, w) },
-    });
-  }
+  await announceSubworkspace(ctx, w, actorId);
 }
 
 export async function listSubworkspaces(ctx: AppContext, parent: WorkspaceDoc): Promise<SubworkspaceView[]> {

@@ -187,6 +187,21 @@ describe('sub-workspaces', () => {
     socket.close();
   });
 
+  it("tells the parent's admins live when a sub-workspace's members change", async () => {
+    const owner = await createUser(server.ctx, server.url, 'Owner');
+    const joiner = await createUser(server.ctx, server.url, 'Joiner');
+    const ws = await createWorkspace(server.ctx, owner.user._id);
+    const sub = await owner.client.post(`/api/workspaces/${ws}/subworkspaces`, { name: 'Counted', billingMode: 'inherited', apiAccess: false });
+    const socket = await connectSocket(server.url, owner.client.cookie);
+    await emitAck(socket, 'workspace:subscribe', { workspaceId: ws });
+    const counts = () => socket.received.filter((e) => e.type === 'subworkspace.updated').map((e) => (e.data as { subworkspace: { memberCount: number } }).subworkspace.memberCount);
+    await owner.client.post(`/api/workspaces/${sub.body.id}/members`, { email: joiner.email, role: 'viewer' });
+    await waitFor(() => counts().includes(2), 'count 2');
+    await owner.client.request('DELETE', `/api/workspaces/${sub.body.id}/members/${joiner.user._id}`);
+    await waitFor(() => counts().at(-1) === 1, 'count back to 1');
+    socket.close();
+  });
+
   it('refuses bad sub-workspace input and stores nothing', async () => {
     const owner = await createUser(server.ctx, server.url, 'Owner');
     const ws = await createWorkspace(server.ctx, owner.user._id);
