@@ -7,3 +7,6 @@ export function idParam(value: unknown, what = 'Not found'): string {
   if (!parsed.success) throw notFound(what);
   return parsed.data;
 }
+
+/** The `:id` of a `/workspaces/:id/…` route. */
+export const workspaceIdParam = (params: Record<string, string | string[] | undefined>) => idParam(params.id, 'Workspace not found');

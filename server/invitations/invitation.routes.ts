@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { CreateInvitationsSchema, InvitationsQuerySchema, TokenSchema } from '../../shared/schemas/invitations.js';
 import { parse } from '../http/validate.js';
 import { authOf, enforceLimit } from '../http/auth.middleware.js';
-import { idParam } from '../http/params.js';
+import { idParam, workspaceIdParam } from '../http/params.js';
 import { notFound, rateLimited } from '../http/errors.js';
 import { loadAuthorized } from '../workspaces/access.js';
 import { acceptInvitation, createInvitations, listInvitations, previewInvitation, resendInvitation, revokeInvitation } from './invitation.service.js';
@@ -28,7 +28,6 @@ export function publicInvitationRoutes(ctx: AppContext): Router {
 
 export function invitationRoutes(ctx: AppContext): Router {
   const r = Router();
-  const workspaceId = (params: Record<string, string | string[] | undefined>) => idParam(params.id, 'Workspace not found');
 
   r.post('/invitations/:token/accept', async (req, res) => {
     const { user } = authOf(req);
@@ -38,7 +37,7 @@ export function invitationRoutes(ctx: AppContext): Router {
 
   r.post('/workspaces/:id/invitations', async (req, res) => {
     const { user } = authOf(req);
-    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), user._id, 'invitations.manage');
+    const { workspace } = await loadAuthorized(ctx, workspaceIdParam(req.params), user._id, 'invitations.manage');
     const { invites } = parse(CreateInvitationsSchema, req.body);
     const capped = await ctx.limiter.peek(`invite-mail:${workspace._id}`, ctx.config.INVITE_MAIL_PER_DAY, 86_400);
     if (!capped.allowed) throw rateLimited(capped.retryAfter);
@@ -46,25 +45,25 @@ export function invitationRoutes(ctx: AppContext): Router {
   });
 
   r.get('/workspaces/:id/invitations', async (req, res) => {
-    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), authOf(req).user._id, 'invitations.manage');
+    const { workspace } = await loadAuthorized(ctx, workspaceIdParam(req.params), authOf(req).user._id, 'invitations.manage');
     res.json(await listInvitations(ctx, workspace, parse(InvitationsQuerySchema, req.query)));
   });
 
   r.post('/workspaces/:id/invitations/:invitationId/resend', async (req, res) => {
     const { user } = authOf(req);
-    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), user._id, 'invitations.manage');
+    const { workspace } = await loadAuthorized(ctx, workspaceIdParam(req.params), user._id, 'invitations.manage');
     res.json(await resendInvitation(ctx, workspace, idParam(req.params.invitationId, 'Invitation not found'), user));
   });
 
   r.delete('/workspaces/:id/invitations/:invitationId', async (req, res) => {
     const { user } = authOf(req);
-    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), user._id, 'invitations.manage');
+    const { workspace } = await loadAuthorized(ctx, workspaceIdParam(req.params), user._id, 'invitations.manage');
     await revokeInvitation(ctx, workspace, idParam(req.params.invitationId, 'Invitation not found'), user._id);
     res.status(204).end();
   });
 
   r.get('/workspaces/:id/suggestions', async (req, res) => {
-    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), authOf(req).user._id, 'invitations.manage');
+    const { workspace } = await loadAuthorized(ctx, workspaceIdParam(req.params), authOf(req).user._id, 'invitations.manage');
     res.json({ items: await listSuggestions(ctx, workspace), nextCursor: null });
   });
 

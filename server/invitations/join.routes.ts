@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { authOf, enforceLimit } from '../http/auth.middleware.js';
-import { idParam } from '../http/params.js';
+import { workspaceIdParam } from '../http/params.js';
 import { InviteLinkSchema } from '../../shared/schemas/invitations.js';
 import { parse } from '../http/validate.js';
 import { notFound } from '../http/errors.js';
@@ -16,22 +16,21 @@ import { tokenParam } from './invitation.routes.js';
 /** Invite links, joining through them, and joining by company domain. */
 export function joinRoutes(ctx: AppContext): Router {
   const r = Router();
-  const workspaceId = (params: Record<string, string | string[] | undefined>) => idParam(params.id, 'Workspace not found');
 
   r.get('/workspaces/:id/invite-link', async (req, res) => {
-    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), authOf(req).user._id, 'invitations.manage');
+    const { workspace } = await loadAuthorized(ctx, workspaceIdParam(req.params), authOf(req).user._id, 'invitations.manage');
     res.json({ link: await getInviteLink(ctx, workspace) });
   });
 
   r.put('/workspaces/:id/invite-link', async (req, res) => {
     const { user } = authOf(req);
-    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), user._id, 'invitations.manage');
+    const { workspace } = await loadAuthorized(ctx, workspaceIdParam(req.params), user._id, 'invitations.manage');
     res.json(await setInviteLink(ctx, workspace, user, parse(InviteLinkSchema, req.body)));
   });
 
   r.delete('/workspaces/:id/invite-link', async (req, res) => {
     const { user } = authOf(req);
-    const { workspace } = await loadAuthorized(ctx, workspaceId(req.params), user._id, 'invitations.manage');
+    const { workspace } = await loadAuthorized(ctx, workspaceIdParam(req.params), user._id, 'invitations.manage');
     await deleteInviteLink(ctx, workspace, user._id);
     res.status(204).end();
   });
@@ -52,7 +51,7 @@ export function joinRoutes(ctx: AppContext): Router {
   r.post('/workspaces/:id/join', async (req, res) => {
     const { user } = authOf(req);
     await enforceLimit(ctx, `join:user:${user._id}`, ctx.config.JOIN_MAX_PER_HOUR, 3600);
-    const id = workspaceId(req.params);
+    const id = workspaceIdParam(req.params);
     const workspace = await ctx.models.Workspace.findById(id).lean();
     if (!workspace || !workspace.settings.companyDomains.includes(user.email.split('@')[1]!)) throw notFound('Workspace not found');
     if (await ctx.models.Membership.exists({ _id: membershipId(id, user._id) })) return void res.json({ status: 'active', workspaceId: id });
