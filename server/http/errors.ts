@@ -40,12 +40,16 @@ export const validationFailed = (error: ZodError) =>
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof ZodError) return validationFailed(err);
-  const e = err as { type?: string; status?: number; statusCode?: number };
-  // body-parser's errors: malformed JSON, body too large, bad charset.
+  const e = err as { type?: string; status?: number; statusCode?: number; name?: string };
+  // Express's own layers: body-parser (malformed JSON, too large, bad charset), the router (a path
+  // with a malformed %-escape), mongoose casting a value that slipped past a schema.
   if (e?.type === 'entity.too.large') return new AppError('too_large', 'The request body is too large');
   if (e?.type === 'entity.parse.failed') return new AppError('validation_failed', 'The request body must be a valid JSON object');
-  if (e?.type && (e.status ?? e.statusCode) && (e.status ?? e.statusCode)! < 500)
-    return new AppError('validation_failed', 'The request body could not be read');
+  if (e?.name === 'CastError') return new AppError('validation_failed', 'A value has the wrong type');
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError('validation_failed', e?.type ? 'The request body could not be read' : 'The request could not be read');
+  }
   return new AppError('internal', 'Something went wrong on our side');
 }
 
