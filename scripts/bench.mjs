@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: set up what is missing (npm dependencies, the FerretDB
 // binary — not the web build, which no benchmark needs), then run the fan-out
-// benchmark with this script's arguments, e.g. `npm run bench -- --n=200`.
+// benchmark, then the REST throughput benchmark. `--only=fanout|rest` runs one;
+// other arguments go to both, e.g. `npm run bench -- --n=200 --seconds=5`.
 import { spawn } from 'node:child_process';
 import { ensureDependencies, ensureFerretDb, ROOT } from './setup.mjs';
 
@@ -13,11 +14,18 @@ try {
   process.exit(1);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fanout.ts', ...process.argv.slice(2)], {
-  cwd: ROOT,
-  stdio: 'inherit',
-  env: process.env,
-});
-// The benchmark stops its own databases and servers on these signals.
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--only='));
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const benches = ['fanout', 'rest'].filter((b) => !only || b === only);
+
+let current = null;
+// Each benchmark stops its own databases and servers on these signals.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => current?.kill(signal));
+
+for (const bench of benches) {
+  const code = await new Promise((resolve) => {
+    current = spawn(process.execPath, ['--import', 'tsx', `bench/${bench}.ts`, ...args], { cwd: ROOT, stdio: 'inherit', env: process.env });
+    current.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+  });
+  if (code !== 0) process.exit(code);
+}
