@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly fields: FieldIssue[] = [],
     /** Seconds to wait before trying again (429). */
     readonly retryAfter: number | null = null,
+    /** The error's `details` as sent (e.g. who decided a join request first). */
+    readonly details: unknown = undefined,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -40,7 +42,7 @@ async function errorOf(res: Response): Promise<ApiError> {
   const error = body?.error;
   const code: ApiErrorCode = error?.code ?? (res.status === 401 ? 'unauthenticated' : res.status === 404 ? 'not_found' : 'internal');
   const fields = Array.isArray(error?.details) ? error.details.filter(isFieldIssue) : [];
-  return new ApiError(res.status, code, error?.message ?? res.statusText, fields, retryAfterOf(res, error?.details));
+  return new ApiError(res.status, code, error?.message ?? res.statusText, fields, retryAfterOf(res, error?.details), error?.details);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { enWorkspaces } from './en.workspaces.js';
+import { enInvitations } from './en.invitations.js';
 
 /**
  * The English dictionary is the reference: every other locale must have
@@ -93,6 +94,7 @@ export const en = {
   'role.viewer': 'Viewer',
 
   ...enWorkspaces,
+  ...enInvitations,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

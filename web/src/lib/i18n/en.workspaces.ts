@@ -160,7 +160,7 @@ export const enWorkspaces = {
   'settings.name': 'Workspace name',
   'settings.access': 'Joining and API',
   'settings.requireApproval': 'Require approval to join',
-  'settings.requireApproval.help': 'People who join with a link or their company email wait until an admin approves them.',
+  'settings.requireApproval.help': 'People who use the invite link or join with their company email domain send a join request instead. They become members once an admin approves it, from the Requests tab or the notifications.',
   'settings.apiAccess': 'API access',
   'settings.apiAccess.help': 'Members see the API settings and can use API keys of this workspace.',
   'settings.domains': 'Company email domains',

@@ -12,6 +12,14 @@ export function errorMessage(err: unknown): Message {
       return { key: CONFLICT_MESSAGES[err.message] ?? 'error.conflict.generic' };
     case 'not_found':
       return err.message === NO_ACCOUNT ? { key: 'error.member_not_found' } : { key: 'error.not_found' };
+    case 'already_decided': {
+      const d = err.details as { decidedBy?: { name?: string } | null; decision?: string | null } | undefined;
+      const name = d?.decidedBy?.name;
+      if (name && (d?.decision === 'approved' || d?.decision === 'denied')) return { key: `error.already_decided.${d.decision}`, params: { name } };
+      return { key: 'error.already_decided' };
+    }
+    case 'expired':
+    case 'revoked':
     case 'invalid_credentials':
     case 'seat_limit_reached':
     case 'already_member':
@@ -37,7 +45,26 @@ const CONFLICT_MESSAGES: Record<string, MessageKey> = {
   'You already own this workspace': 'error.conflict.alreadyOwner',
   'A sub-workspace that uses its parent’s billing cannot have sub-workspaces. Make it independent first.': 'error.conflict.noSubworkspaces',
   'This workspace uses its parent’s seats. Add seats to the parent workspace.': 'error.conflict.parentSeats',
+  'This invitation was already accepted; remove the member instead': 'error.conflict.invitationUsed',
+  'This invitation was accepted; send a new one instead': 'error.conflict.invitationUsed',
+  'This invitation was revoked; send a new one instead': 'error.conflict.invitationRevoked',
+  'A newer invitation for this address is pending': 'error.conflict.newerInvitation',
 };
+
+/** Why one line of an invitation batch was not sent, in our words. */
+export function invitationFailureMessage(failure: { code: string; message: string }): Message {
+  switch (failure.code) {
+    case 'conflict':
+      return { key: failure.message === 'This address appears twice in the list' ? 'invite.fail.duplicate' : 'invite.fail.conflict' };
+    case 'validation_failed':
+    case 'already_member':
+    case 'seat_limit_reached':
+    case 'rate_limited':
+      return { key: `invite.fail.${failure.code}` };
+    default:
+      return { key: 'invite.fail.unknown' };
+  }
+}
 
 /**
  * The schema messages of `shared/schemas` (checked in the browser and sent
@@ -62,6 +89,8 @@ const FIELD_MESSAGES: Record<string, MessageKey> = {
   'Whole seats only': 'validation.seats.whole',
   'At most 1000 seats at once': 'validation.seats.max',
   'At most 100 members at once': 'validation.members.tooMany',
+  'At most 100 invitations at once': 'invite.tooMany',
+  'At least 1 use': 'validation.invalid',
   'The file is not a PNG, JPEG or WebP image': 'validation.image.notImage',
   'Choose an image file (PNG, JPEG or WebP)': 'validation.image.missing',
 };

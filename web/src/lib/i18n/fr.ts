@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { frWorkspaces } from './fr.workspaces.js';
+import { frInvitations } from './fr.invitations.js';
 
 export const fr: Messages = {
   'app.name': 'Workspace Console',
@@ -90,4 +91,5 @@ export const fr: Messages = {
   'role.viewer': 'Lecteur',
 
   ...frWorkspaces,
+  ...frInvitations,
 };

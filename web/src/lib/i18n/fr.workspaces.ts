@@ -162,7 +162,7 @@ export const frWorkspaces: Record<keyof typeof enWorkspaces, string> = {
   'settings.name': 'Nom de l’espace de travail',
   'settings.access': 'Adhésion et API',
   'settings.requireApproval': 'Exiger une approbation pour rejoindre',
-  'settings.requireApproval.help': 'Les personnes qui rejoignent par lien ou avec leur e-mail professionnel attendent qu’un administrateur les approuve.',
+  'settings.requireApproval.help': 'Les personnes qui utilisent le lien d’invitation ou rejoignent avec le domaine e-mail de leur entreprise envoient alors une demande d’accès. Elles deviennent membres une fois la demande approuvée par un administrateur, depuis l’onglet Demandes ou les notifications.',
   'settings.apiAccess': 'Accès API',
   'settings.apiAccess.help': 'Les membres voient les paramètres API et peuvent utiliser les clés API de cet espace.',
   'settings.domains': 'Domaines e-mail de l’entreprise',

@@ -1,6 +1,7 @@
 import type { Role } from '$shared/schemas/auth.js';
 import type { EventEnvelope } from '$shared/events.js';
 import type { MemberView, SeatsView, SubworkspaceView, WorkspaceSettingsView } from '$shared/schemas/workspaces.js';
+import type { InvitationView, InviteLinkView, JoinRequestView, NotificationView } from '$shared/schemas/invitations.js';
 import type { RealtimeConnection } from '../realtime/socket.svelte.js';
 import { streamOf, workspaceStream } from '../realtime/streams.js';
 
@@ -21,10 +22,18 @@ export interface OrganisationEvents {
     settings?: WorkspaceSettingsView;
     ownerId?: string;
     seatsPurchased?: number;
+    /** Admins only: the invite link changed (never with its token), or `null` once revoked. */
+    inviteLink?: InviteLinkView | null;
   };
   'subworkspace.created': { subworkspace: SubworkspaceView };
   'subworkspace.updated': { subworkspace: SubworkspaceView };
   'subworkspace.deleted': { workspaceId: string; name: string };
+  /** Admins only, like the join-request events. */
+  'invitation.created': { invitation: InvitationView };
+  'invitation.updated': { invitation: InvitationView };
+  'invitation.revoked': { invitation: InvitationView };
+  'joinRequest.created': { request: JoinRequestView };
+  'joinRequest.decided': { request: JoinRequestView };
 }
 
 /** Events of a person's own stream. */
@@ -32,6 +41,9 @@ export interface UserEvents {
   'member.added': { workspaceId: string; role: Role };
   'member.updated': { workspaceId: string; role: Role };
   'access.revoked': { workspaceId: string; workspaceName: string; reason: 'removed' | 'left' | 'deleted' };
+  'notification.created': { notification: NotificationView };
+  /** Read in some tab: every tab of the person sets the same count. */
+  'notification.read': { ids: string[] | 'all'; unreadCount: number };
 }
 
 type Handlers<E> = { [K in keyof E]?: (data: E[K], envelope: EventEnvelope) => void };
