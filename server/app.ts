@@ -15,6 +15,7 @@ import { joinRoutes } from './invitations/join.routes.js';
 import { joinRequestRoutes } from './join-requests/join-request.routes.js';
 import { notificationRoutes } from './notifications/notification.routes.js';
 import { outboxRoutes } from './mail/outbox.routes.js';
+import { assetRoutes } from './assets/asset.routes.js';
 
 /**
  * The Express app: health probes, the JSON API under `/api`, then the web
@@ -58,6 +59,7 @@ export function createApp(ctx: AppContext, webHandler: RequestHandler | null): E
   api.use(joinRoutes(ctx));
   api.use(joinRequestRoutes(ctx));
   api.use(notificationRoutes(ctx));
+  api.use(assetRoutes(ctx));
   api.use(() => {
     throw notFound('No such API endpoint');
   });

@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   already_member: 409,
   already_decided: 409,
   seat_limit_reached: 409,
+  avatar_slots_exhausted: 409,
   expired: 410,
   revoked: 410,
   too_large: 413,

@@ -18,6 +18,7 @@ export const EVENT_TYPES = [
   'asset.deleted',
   'asset.shared',
   'asset.unshared',
+  'asset.updated',
   'access.revoked',
   'subworkspace.created',
   'subworkspace.updated',

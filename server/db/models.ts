@@ -13,6 +13,7 @@ import { inviteTokenModel } from '../invitations/invite-token.model.js';
 import { inviteLinkModel, linkUseModel } from '../invitations/invite-link.model.js';
 import { joinDecisionModel, joinRequestModel } from '../join-requests/join-request.model.js';
 import { notificationModel } from '../notifications/notification.model.js';
+import { assetModel, assetShareModel, avatarSlotModel } from '../assets/asset.model.js';
 
 /** Every model of the app, bound to one connection. */
 export function createModels(conn: Connection) {
@@ -36,6 +37,9 @@ export function createModels(conn: Connection) {
     JoinRequest: joinRequestModel(conn),
     JoinDecision: joinDecisionModel(conn),
     Notification: notificationModel(conn),
+    Asset: assetModel(conn),
+    AssetShare: assetShareModel(conn),
+    AvatarSlot: avatarSlotModel(conn),
   };
 }
 

@@ -19,6 +19,7 @@ import {
   JoinRequestsQuerySchema,
   NotificationsQuerySchema,
 } from '../../shared/schemas/invitations.js';
+import { AssetsQuerySchema, AvatarSlotsSchema, CreateAssetSchema, RenameAssetSchema, ShareAssetSchema } from '../../shared/schemas/assets.js';
 import { ERROR_STATUS } from '../../shared/errors.js';
 
 interface Operation {
@@ -93,6 +94,24 @@ const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'patch' | 'put'
   '/notifications': { get: { summary: 'The caller’s notifications, newest first, with the unread count', query: NotificationsQuerySchema, ok: 200 } },
   '/notifications/{id}/read': { post: { summary: 'Mark one notification read', ok: 200 } },
   '/notifications/read-all': { post: { summary: 'Mark every notification read', ok: 200 } },
+  '/workspaces/{id}/assets': {
+    get: { summary: 'The library: own assets and those shared into the workspace (with sharedFrom)', query: AssetsQuerySchema, ok: 200 },
+    post: { summary: 'Create an asset (an avatar takes an avatar slot)', body: CreateAssetSchema, ok: 201 },
+  },
+  '/workspaces/{id}/assets/{assetId}': {
+    patch: { summary: 'Rename an own asset', body: RenameAssetSchema, ok: 200 },
+    delete: { summary: 'Delete an own asset (and every share of it)', ok: 204 },
+  },
+  '/workspaces/{id}/assets/{assetId}/shares': { post: { summary: 'Share into workspaces of the same account tree (Super Admin)', body: ShareAssetSchema, ok: 200 } },
+  '/workspaces/{id}/assets/{assetId}/shares/{targetWorkspaceId}': { delete: { summary: 'Unshare (Super Admin)', ok: 204 } },
+  '/workspaces/{id}/assets/{assetId}/logo': {
+    get: { summary: 'A brand kit’s logo', ok: 200 },
+    post: { summary: 'Upload a brand kit’s logo (PNG, JPEG or WebP, ≤ 2 MB)', multipart: 'image', ok: 200 },
+  },
+  '/workspaces/{id}/avatar-slots': {
+    get: { summary: 'Avatar slots: limit and used', ok: 200 },
+    put: { summary: 'Set the avatar slots allocated to the workspace (Super Admin of it or above)', body: AvatarSlotsSchema, ok: 200 },
+  },
   '/dev/outbox': { get: { summary: 'Mail kept instead of sent (development, no SMTP configured)', ok: 200, public: true } },
 };
 

@@ -22,6 +22,8 @@ export interface WorkspaceDoc {
   };
   /** The base seat count of the pool this workspace owns (roots and independent ones); purchases add to it. */
   seats: { limit: number };
+  /** How many avatars the workspace may hold (its allocation). */
+  avatarSlots: number;
   createdAt: Date;
 }
 
@@ -41,6 +43,7 @@ const workspaceSchema = new Schema<WorkspaceDoc>(
       billingMode: { type: String, enum: ['inherited', 'independent'], default: 'independent' },
     },
     seats: { limit: { type: Number, default: 10 } },
+    avatarSlots: { type: Number, default: 3 },
     createdAt: { type: Date, default: () => new Date() },
   },
   { versionKey: false },

@@ -10,6 +10,7 @@ import { announceSubworkspace, canHaveSubworkspaces, ownsPool, presentSubworkspa
 import { announceSeats } from './seat-events.js';
 import { addMemberByEmail, addMembership, removeMembership } from './member.service.js';
 import { createInvitations } from '../invitations/invitation.service.js';
+import { dropWorkspaceAssets } from '../assets/asset.service.js';
 
 const workspaceTarget = (w: Pick<WorkspaceDoc, '_id' | 'name'>) => ({ kind: 'workspace', id: w._id, label: w.name });
 
@@ -152,6 +153,7 @@ export async function addSeats(ctx: AppContext, w: WorkspaceDoc, add: number, ac
 export async function deleteWorkspace(ctx: AppContext, w: WorkspaceDoc, actorId: string) {
   const children = await ctx.models.Workspace.find({ parentId: w._id }).lean();
   for (const child of children) await deleteWorkspace(ctx, child, actorId);
+  await dropWorkspaceAssets(ctx, w, actorId);
   const memberships = await ctx.models.Membership.find({ workspaceId: w._id }, { userId: 1 }).lean();
   for (const m of memberships) await removeMembership(ctx, w, m.userId, actorId, 'deleted');
   await ctx.models.Workspace.deleteOne({ _id: w._id });

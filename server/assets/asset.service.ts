@@ -1,0 +1,175 @@
+import mongoose from 'mongoose';
+import type { AppContext } from '../context.js';
+import type { AssetKind, AssetView, AvatarSlotsView, CreateAsset, WorkspaceRef } from '../../shared/schemas/assets.js';
+import type { Page } from '../../shared/schemas/workspaces.js';
+import { AppError, notFound } from '../http/errors.js';
+import { newId } from '../db/ids.js';
+import { claimFreeNumber } from '../db/claims.js';
+import type { WorkspaceDoc } from '../workspaces/workspace.model.js';
+import type { AssetDoc } from './asset.model.js';
+
+const refsOf = async (ctx: AppContext, ids: string[]): Promise<Map<string, WorkspaceRef>> => {
+  const ws = await ctx.models.Workspace.find({ _id: mongoose.trusted({ $in: [...new Set(ids)] }) }, { name: 1 }).lean();
+  return new Map(ws.map((w) => [w._id, { id: w._id, name: w.name }]));
+};
+
+function present(a: AssetDoc, sharedFrom: WorkspaceRef | null, sharedWith: WorkspaceRef[]): AssetView {
+  return {
+    id: a._id,
+    kind: a.kind,
+    name: a.name,
+    data: a.data,
+    logoUrl: a.logo ? `/api/workspaces/${a.workspaceId}/assets/${a._id}/logo?v=${a.logo.version}` : null,
+    sharedFrom,
+    sharedWith,
+    createdAt: a.createdAt.toISOString(),
+  };
+}
+
+/** The asset as its owning workspace sees it, with where it is shared. */
+export async function presentOwned(ctx: AppContext, a: AssetDoc): Promise<AssetView> {
+  const shares = await ctx.models.AssetShare.find({ assetId: a._id }, { targetWorkspaceId: 1 }).lean();
+  const refs = await refsOf(ctx, shares.map((s) => s.targetWorkspaceId));
+  return present(a, null, shares.map((s) => refs.get(s.targetWorkspaceId)).filter((r): r is WorkspaceRef => !!r));
+}
+
+async function presentShared(ctx: AppContext, a: AssetDoc): Promise<AssetView> {
+  const owner = (await refsOf(ctx, [a.workspaceId])).get(a.workspaceId) ?? { id: a.workspaceId, name: '' };
+  return present(a, owner, []);
+}
+
+/** A workspace's library: its own assets and those shared into it, newest first. */
+export async function listAssets(ctx: AppContext, w: WorkspaceDoc, q: { limit: number; cursor?: string; kind?: AssetKind }): Promise<Page<AssetView>> {
+  const kind = q.kind ? { kind: q.kind } : {};
+  const [own, shares] = await Promise.all([ctx.models.Asset.find({ workspaceId: w._id, ...kind }).lean(), ctx.models.AssetShare.find({ targetWorkspaceId: w._id }).lean()]);
+  const shared = shares.length ? await ctx.models.Asset.find({ _id: mongoose.trusted({ $in: shares.map((s) => s.assetId) }), ...kind }).lean() : [];
+  const all = [...own, ...shared].sort((a, b) => (a._id < b._id ? 1 : -1)).filter((a) => !q.cursor || a._id < q.cursor);
+  const page = all.slice(0, q.limit);
+  const ownIds = new Set(own.map((a) => a._id));
+  const [sharesOfOwn, owners] = await Promise.all([
+    ctx.models.AssetShare.find({ assetId: mongoose.trusted({ $in: page.filter((a) => ownIds.has(a._id)).map((a) => a._id) }) }).lean(),
+    refsOf(ctx, page.filter((a) => !ownIds.has(a._id)).map((a) => a.workspaceId)),
+  ]);
+  const targets = await refsOf(ctx, sharesOfOwn.map((s) => s.targetWorkspaceId));
+  return {
+    items: page.map((a) =>
+      ownIds.has(a._id)
+        ? present(a, null, sharesOfOwn.filter((s) => s.assetId === a._id).map((s) => targets.get(s.targetWorkspaceId)).filter((r): r is WorkspaceRef => !!r))
+        : present(a, owners.get(a.workspaceId) ?? null, []),
+    ),
+    nextCursor: all.length > q.limit ? page[page.length - 1]!._id : null,
+  };
+}
+
+/** An asset the workspace owns; a shared-in or foreign one is "not found" for changes. */
+export async function loadOwnAsset(ctx: AppContext, w: WorkspaceDoc, assetId: string): Promise<AssetDoc> {
+  const a = await ctx.models.Asset.findById(assetId).lean();
+  if (!a || a.workspaceId !== w._id) throw notFound('Asset not found');
+  return a;
+}
+
+/** An asset the workspace may see: its own, or one shared into it. */
+export async function loadVisibleAsset(ctx: AppContext, w: WorkspaceDoc, assetId: string): Promise<AssetDoc> {
+  const a = await ctx.models.Asset.findById(assetId).lean();
+  if (!a) throw notFound('Asset not found');
+  if (a.workspaceId === w._id || (await ctx.models.AssetShare.exists({ _id: `${a._id}:${w._id}` }))) return a;
+  throw notFound('Asset not found');
+}
+
+export async function avatarSlots(ctx: AppContext, w: WorkspaceDoc): Promise<AvatarSlotsView> {
+  return { limit: w.avatarSlots, used: await ctx.models.AvatarSlot.countDocuments({ workspaceId: w._id }) };
+}
+
+/** Tells the owner's members and every workspace it is shared into. */
+async function announce(ctx: AppContext, a: AssetDoc, type: 'asset.created' | 'asset.updated' | 'asset.deleted', actorId: string, targets: string[]) {
+  const owned = type === 'asset.deleted' ? null : await presentOwned(ctx, a);
+  await ctx.publisher.toWorkspace(a.workspaceId, 'members', { type, actorId, data: owned ? { asset: owned } : { assetId: a._id } });
+  const shared = type === 'asset.deleted' ? null : await presentShared(ctx, a);
+  await Promise.all(targets.map((t) => ctx.publisher.toWorkspace(t, 'members', { type, actorId, data: shared ? { asset: shared } : { assetId: a._id } })));
+}
+
+const targetsOf = async (ctx: AppContext, assetId: string) => (await ctx.models.AssetShare.find({ assetId }, { targetWorkspaceId: 1 }).lean()).map((s) => s.targetWorkspaceId);
+
+/** Creates an asset; an avatar takes one of the workspace's avatar slots (claimed, so the limit holds under parallel creation). */
+export async function createAsset(ctx: AppContext, w: WorkspaceDoc, actorId: string, input: CreateAsset): Promise<AssetView> {
+  const asset: AssetDoc = { _id: newId(), workspaceId: w._id, rootId: w.rootId, kind: input.kind, name: input.name, data: input.data ?? {}, logo: null, createdBy: actorId, createdAt: ctx.now() };
+  if (input.kind === 'avatar') {
+    const taken = await ctx.models.AvatarSlot.find({ workspaceId: w._id }, { n: 1 }).lean();
+    const n = await claimFreeNumber(w.avatarSlots, taken.map((s) => s.n), (n) => ctx.models.AvatarSlot.create({ _id: `${w._id}:${n}`, workspaceId: w._id, n, assetId: asset._id }));
+    if (n === null) throw new AppError('avatar_slots_exhausted', `All ${w.avatarSlots} avatar slots of this workspace are used. Delete an avatar or ask an admin for more slots.`);
+  }
+  try {
+    await ctx.models.Asset.create(asset);
+  } catch (err) {
+    await ctx.models.AvatarSlot.deleteMany({ assetId: asset._id });
+    throw err;
+  }
+  await announce(ctx, asset, 'asset.created', actorId, []);
+  return present(asset, null, []);
+}
+
+export async function renameAsset(ctx: AppContext, w: WorkspaceDoc, assetId: string, name: string, actorId: string): Promise<AssetView> {
+  const a = await loadOwnAsset(ctx, w, assetId);
+  await ctx.models.Asset.updateOne({ _id: a._id }, { $set: { name } });
+  const renamed = { ...a, name };
+  await announce(ctx, renamed, 'asset.updated', actorId, await targetsOf(ctx, a._id));
+  return presentOwned(ctx, renamed);
+}
+
+/** Deletes an asset: every share goes with it (it disappears there at once) and an avatar's slot is freed. */
+export async function deleteAsset(ctx: AppContext, a: AssetDoc, actorId: string) {
+  const targets = await targetsOf(ctx, a._id);
+  await ctx.models.Asset.deleteOne({ _id: a._id });
+  await ctx.models.AssetShare.deleteMany({ assetId: a._id });
+  await ctx.models.AvatarSlot.deleteMany({ assetId: a._id });
+  await announce(ctx, a, 'asset.deleted', actorId, targets);
+}
+
+/**
+ * Shares an asset into workspaces of the same account tree. A target outside
+ * the tree, or unknown, makes the whole request "not found" and shares nothing.
+ */
+export async function shareAsset(ctx: AppContext, w: WorkspaceDoc, assetId: string, workspaceIds: string[], actorId: string): Promise<AssetView> {
+  const a = await loadOwnAsset(ctx, w, assetId);
+  const ids = [...new Set(workspaceIds)].filter((id) => id !== w._id);
+  const targets = await ctx.models.Workspace.find({ _id: mongoose.trusted({ $in: ids }) }, { rootId: 1 }).lean();
+  if (targets.length !== ids.length || targets.some((t) => t.rootId !== w.rootId)) throw notFound('Workspace not found');
+  const existing = new Set(await targetsOf(ctx, a._id));
+  const fresh = ids.filter((id) => !existing.has(id));
+  for (const id of fresh) {
+    await ctx.models.AssetShare.create({ _id: `${a._id}:${id}`, assetId: a._id, ownerWorkspaceId: w._id, targetWorkspaceId: id, sharedBy: actorId, at: ctx.now() }).catch((err: { code?: number }) => {
+      if (err?.code !== 11000) throw err;
+    });
+  }
+  const view = await presentOwned(ctx, a);
+  const shared = await presentShared(ctx, a);
+  await Promise.all(fresh.map((id) => ctx.publisher.toWorkspace(id, 'members', { type: 'asset.shared', actorId, data: { asset: shared } })));
+  if (fresh.length) {
+    await ctx.publisher.toWorkspace(w._id, 'members', {
+      type: 'asset.shared',
+      actorId,
+      data: { asset: view },
+      audit: { target: { kind: 'asset', id: a._id, label: a.name }, after: { sharedWith: fresh } },
+    });
+  }
+  return view;
+}
+
+export async function unshareAsset(ctx: AppContext, w: WorkspaceDoc, assetId: string, targetId: string, actorId: string) {
+  const a = await loadOwnAsset(ctx, w, assetId);
+  const { deletedCount } = await ctx.models.AssetShare.deleteOne({ _id: `${a._id}:${targetId}` });
+  if (!deletedCount) throw notFound('This asset is not shared with that workspace');
+  await ctx.publisher.toWorkspace(targetId, 'members', { type: 'asset.unshared', actorId, data: { assetId: a._id } });
+  await ctx.publisher.toWorkspace(w._id, 'members', {
+    type: 'asset.unshared',
+    actorId,
+    data: { asset: await presentOwned(ctx, a), targetWorkspaceId: targetId },
+    audit: { target: { kind: 'asset', id: a._id, label: a.name }, before: { sharedWith: [targetId] }, after: null },
+  });
+}
+
+/** Before a workspace is deleted: its assets go (and leave every target), and what was shared into it is unshared. */
+export async function dropWorkspaceAssets(ctx: AppContext, w: WorkspaceDoc, actorId: string) {
+  for (const a of await ctx.models.Asset.find({ workspaceId: w._id }).lean()) await deleteAsset(ctx, a, actorId);
+  await ctx.models.AssetShare.deleteMany({ targetWorkspaceId: w._id });
+}
