@@ -1,5 +1,6 @@
 import { enWorkspaces } from './en.workspaces.js';
 import { enInvitations } from './en.invitations.js';
+import { enAssets } from './en.assets.js';
 
 /**
  * The English dictionary is the reference: every other locale must have
@@ -95,6 +96,7 @@ export const en = {
 
   ...enWorkspaces,
   ...enInvitations,
+  ...enAssets,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

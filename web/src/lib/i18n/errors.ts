@@ -22,6 +22,7 @@ export function errorMessage(err: unknown): Message {
     case 'revoked':
     case 'invalid_credentials':
     case 'seat_limit_reached':
+    case 'avatar_slots_exhausted':
     case 'already_member':
     case 'too_large':
     case 'validation_failed':

@@ -1,6 +1,7 @@
 import type { Messages } from './en.js';
 import { frWorkspaces } from './fr.workspaces.js';
 import { frInvitations } from './fr.invitations.js';
+import { frAssets } from './fr.assets.js';
 
 export const fr: Messages = {
   'app.name': 'Workspace Console',
@@ -92,4 +93,5 @@ export const fr: Messages = {
 
   ...frWorkspaces,
   ...frInvitations,
+  ...frAssets,
 };

@@ -2,6 +2,7 @@ import type { Role } from '$shared/schemas/auth.js';
 import type { EventEnvelope } from '$shared/events.js';
 import type { MemberView, SeatsView, SubworkspaceView, WorkspaceSettingsView } from '$shared/schemas/workspaces.js';
 import type { InvitationView, InviteLinkView, JoinRequestView, NotificationView } from '$shared/schemas/invitations.js';
+import type { AssetView, AvatarSlotsView } from '$shared/schemas/assets.js';
 import type { RealtimeConnection } from '../realtime/socket.svelte.js';
 import { streamOf, workspaceStream } from '../realtime/streams.js';
 
@@ -24,6 +25,8 @@ export interface OrganisationEvents {
     seatsPurchased?: number;
     /** Admins only: the invite link changed (never with its token), or `null` once revoked. */
     inviteLink?: InviteLinkView | null;
+    /** The workspace's avatar slots changed (every member). */
+    avatarSlots?: AvatarSlotsView;
   };
   'subworkspace.created': { subworkspace: SubworkspaceView };
   'subworkspace.updated': { subworkspace: SubworkspaceView };
@@ -34,6 +37,13 @@ export interface OrganisationEvents {
   'invitation.revoked': { invitation: InvitationView };
   'joinRequest.created': { request: JoinRequestView };
   'joinRequest.decided': { request: JoinRequestView };
+  /** On the owner: the asset with `sharedWith`; on a workspace it is shared into: with `sharedFrom`. */
+  'asset.created': { asset: AssetView };
+  'asset.updated': { asset: AssetView };
+  'asset.deleted': { assetId: string };
+  'asset.shared': { asset: AssetView };
+  /** On the target: only the id; on the owner: the asset with its remaining shares. */
+  'asset.unshared': { assetId: string } | { asset: AssetView; targetWorkspaceId: string };
 }
 
 /** Events of a person's own stream. */
