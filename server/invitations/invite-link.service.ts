@@ -114,3 +114,20 @@ export async function joinByLink(ctx: AppContext, token: string, user: UserDoc) 
   if (use === null) await ctx.models.LinkUse.create({ _id: `${link.tokenHash}:u:${user._id}`, tokenHash: link.tokenHash, n: 0, userId: user._id, at: ctx.now() });
   return { status: 'active' as const, workspaceId: workspace._id };
 }
+
+/**
+ * Joins a workspace because the person's email domain is one of its company
+ * domains: a member at once (as Viewer), or a join request when approval is
+ * required. Any other workspace is "not found".
+ */
+export async function joinByDomain(ctx: AppContext, workspaceId: string, user: UserDoc) {
+  const workspace = await ctx.models.Workspace.findById(workspaceId).lean();
+  if (!workspace || !workspace.settings.companyDomains.includes(user.email.split('@')[1]!)) throw notFound('Workspace not found');
+  if (await ctx.models.Membership.exists({ _id: membershipId(workspaceId, user._id) })) return { status: 'active' as const, workspaceId };
+  if (workspace.settings.requireApproval) {
+    const request = await requestToJoin(ctx, workspace, user, 'domain', 'viewer');
+    return { status: 'pending' as const, joinRequestId: request._id, workspaceId };
+  }
+  await addMembership(ctx, workspace, user, 'viewer', user._id);
+  return { status: 'active' as const, workspaceId };
+}

@@ -4,12 +4,8 @@ import { authOf, enforceLimit } from '../http/auth.middleware.js';
 import { workspaceIdParam } from '../http/params.js';
 import { InviteLinkSchema } from '../../shared/schemas/invitations.js';
 import { parse } from '../http/validate.js';
-import { notFound } from '../http/errors.js';
 import { loadAuthorized } from '../workspaces/access.js';
-import { addMembership } from '../workspaces/member.service.js';
-import { membershipId } from '../workspaces/membership.model.js';
-import { requestToJoin } from '../join-requests/join-request.service.js';
-import { deleteInviteLink, getInviteLink, joinByLink, setInviteLink } from './invite-link.service.js';
+import { deleteInviteLink, getInviteLink, joinByDomain, joinByLink, setInviteLink } from './invite-link.service.js';
 import { listDomainWorkspaces } from './suggestion.service.js';
 import { tokenParam } from './invitation.routes.js';
 
@@ -51,16 +47,8 @@ export function joinRoutes(ctx: AppContext): Router {
   r.post('/workspaces/:id/join', async (req, res) => {
     const { user } = authOf(req);
     await enforceLimit(ctx, `join:user:${user._id}`, ctx.config.JOIN_MAX_PER_HOUR, 3600);
-    const id = workspaceIdParam(req.params);
-    const workspace = await ctx.models.Workspace.findById(id).lean();
-    if (!workspace || !workspace.settings.companyDomains.includes(user.email.split('@')[1]!)) throw notFound('Workspace not found');
-    if (await ctx.models.Membership.exists({ _id: membershipId(id, user._id) })) return void res.json({ status: 'active', workspaceId: id });
-    if (workspace.settings.requireApproval) {
-      const request = await requestToJoin(ctx, workspace, user, 'domain', 'viewer');
-      return void res.status(202).json({ status: 'pending', joinRequestId: request._id, workspaceId: id });
-    }
-    await addMembership(ctx, workspace, user, 'viewer', user._id);
-    res.json({ status: 'active', workspaceId: id });
+    const result = await joinByDomain(ctx, workspaceIdParam(req.params), user);
+    res.status(result.status === 'pending' ? 202 : 200).json(result);
   });
 
   return r;
