@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 import type { AppContext } from '../context.js';
 import type { AssetKind, AssetView, AvatarSlotsView, CreateAsset, WorkspaceRef } from '../../shared/schemas/assets.js';
@@ -6,7 +7,11 @@ import { AppError, notFound } from '../http/errors.js';
 import { newId } from '../db/ids.js';
 import { claimFreeNumber } from '../db/claims.js';
 import type { WorkspaceDoc } from '../workspaces/workspace.model.js';
+import { sniffImageType } from '../workspaces/workspace-image.js';
 import type { AssetDoc } from './asset.model.js';
+
+/** A brand kit's logo bytes are stored as image `asset-<id>`. */
+const logoKey = (assetId: string) => `asset-${assetId}`;
 
 const refsOf = async (ctx: AppContext, ids: string[]): Promise<Map<string, WorkspaceRef>> => {
   const ws = await ctx.models.Workspace.find({ _id: mongoose.trusted({ $in: [...new Set(ids)] }) }, { name: 1 }).lean();
@@ -122,6 +127,7 @@ export async function deleteAsset(ctx: AppContext, a: AssetDoc, actorId: string)
   await ctx.models.Asset.deleteOne({ _id: a._id });
   await ctx.models.AssetShare.deleteMany({ assetId: a._id });
   await ctx.models.AvatarSlot.deleteMany({ assetId: a._id });
+  await ctx.models.WorkspaceImage.deleteOne({ _id: logoKey(a._id) });
   await announce(ctx, a, 'asset.deleted', actorId, targets);
 }
 
@@ -172,4 +178,40 @@ export async function unshareAsset(ctx: AppContext, w: WorkspaceDoc, assetId: st
 export async function dropWorkspaceAssets(ctx: AppContext, w: WorkspaceDoc, actorId: string) {
   for (const a of await ctx.models.Asset.find({ workspaceId: w._id }).lean()) await deleteAsset(ctx, a, actorId);
   await ctx.models.AssetShare.deleteMany({ targetWorkspaceId: w._id });
+}
+
+
+/** A brand kit's logo: a real PNG, JPEG or WebP (checked by content), stored apart from the asset. */
+export async function setBrandKitLogo(ctx: AppContext, w: WorkspaceDoc, assetId: string, data: Buffer, actorId: string): Promise<AssetView> {
+  const asset = await loadOwnAsset(ctx, w, assetId);
+  const invalid = (message: string) => new AppError('validation_failed', message, [{ path: 'image', message }]);
+  if (asset.kind !== 'brand_kit') throw invalid('Only brand kits have a logo');
+  const contentType = sniffImageType(data);
+  if (!contentType) throw invalid('The file is not a PNG, JPEG or WebP image');
+  const version = createHash('sha256').update(data).digest('hex').slice(0, 16);
+  await ctx.models.WorkspaceImage.replaceOne({ _id: logoKey(asset._id) }, { _id: logoKey(asset._id), contentType, data, version }, { upsert: true });
+  await ctx.models.Asset.updateOne({ _id: asset._id }, { $set: { logo: { version } } });
+  const updated = { ...asset, logo: { version } };
+  await announce(ctx, updated, 'asset.updated', actorId, await targetsOf(ctx, asset._id));
+  return presentOwned(ctx, updated);
+}
+
+export async function brandKitLogo(ctx: AppContext, w: WorkspaceDoc, assetId: string) {
+  const asset = await loadVisibleAsset(ctx, w, assetId);
+  const image = await ctx.models.WorkspaceImage.findById(logoKey(asset._id)).lean();
+  if (!image) throw notFound('No logo');
+  return image;
+}
+
+/** Sets the avatar slots allocated to a workspace; members see the new counter live. */
+export async function setAvatarSlots(ctx: AppContext, w: WorkspaceDoc, limit: number, actorId: string): Promise<AvatarSlotsView> {
+  await ctx.models.Workspace.updateOne({ _id: w._id }, { $set: { avatarSlots: limit } });
+  const slots = await avatarSlots(ctx, { ...w, avatarSlots: limit });
+  await ctx.publisher.toWorkspace(w._id, 'members', {
+    type: 'workspace.updated',
+    actorId,
+    data: { workspaceId: w._id, avatarSlots: slots },
+    audit: { target: { kind: 'avatarSlots', id: w._id, label: w.name }, before: { avatarSlots: w.avatarSlots }, after: { avatarSlots: limit } },
+  });
+  return slots;
 }
