@@ -81,6 +81,7 @@ describe('the asset library', () => {
     await a.getByRole('button', { name: 'Add a colour' }).click();
     await a.locator('#asset-color-1').fill('#f59e0b');
     await form.getByLabel('Fonts').fill('Inter\nMerriweather');
+    await screenshot(a, 'assets-new-brand-kit-en');
     await a.getByRole('button', { name: 'Create asset' }).click();
     await a.getByRole('heading', { name: 'Add a logo to Northwind Brand' }).waitFor();
     await a.locator('#asset-logo').setInputFiles(tinyPng());
@@ -104,6 +105,9 @@ describe('the asset library', () => {
     await expect.poll(() => card(a, 'Warm Narrator').textContent()).toContain('Shared with 1 workspace');
     expect(await card(b, 'Warm Narrator').textContent()).toContain('Shared from Northwind');
     expect(await card(b, 'Northwind Brand').textContent()).toContain('Shared from Northwind');
+    // The shared-in logo is readable by the sub-workspace's members.
+    const sharedLogo = card(b, 'Northwind Brand').getByRole('img', { name: 'Logo of Northwind Brand' });
+    await expect.poll(() => sharedLogo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
     // Shared-in assets are read-only; the creator's own one has its menu.
     expect(await card(b, 'Warm Narrator').getByRole('button', { name: /Options for/ }).count()).toBe(0);
     expect(await card(b, 'Retail promo').getByRole('button', { name: 'Options for Retail promo' }).count()).toBe(1);
