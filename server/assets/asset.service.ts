@@ -18,13 +18,14 @@ const refsOf = async (ctx: AppContext, ids: string[]): Promise<Map<string, Works
   return new Map(ws.map((w) => [w._id, { id: w._id, name: w.name }]));
 };
 
-function present(a: AssetDoc, sharedFrom: WorkspaceRef | null, sharedWith: WorkspaceRef[]): AssetView {
+/** `viewerId` is the workspace whose library shows it: the logo is served under that workspace. */
+function present(a: AssetDoc, viewerId: string, sharedFrom: WorkspaceRef | null, sharedWith: WorkspaceRef[]): AssetView {
   return {
     id: a._id,
     kind: a.kind,
     name: a.name,
     data: a.data,
-    logoUrl: a.logo ? `/api/workspaces/${a.workspaceId}/assets/${a._id}/logo?v=${a.logo.version}` : null,
+    logoUrl: a.logo ? `/api/workspaces/${viewerId}/assets/${a._id}/logo?v=${a.logo.version}` : null,
     sharedFrom,
     sharedWith,
     createdAt: a.createdAt.toISOString(),
@@ -35,12 +36,13 @@ function present(a: AssetDoc, sharedFrom: WorkspaceRef | null, sharedWith: Works
 export async function presentOwned(ctx: AppContext, a: AssetDoc): Promise<AssetView> {
   const shares = await ctx.models.AssetShare.find({ assetId: a._id }, { targetWorkspaceId: 1 }).lean();
   const refs = await refsOf(ctx, shares.map((s) => s.targetWorkspaceId));
-  return present(a, null, shares.map((s) => refs.get(s.targetWorkspaceId)).filter((r): r is WorkspaceRef => !!r));
+  return present(a, a.workspaceId, null, shares.map((s) => refs.get(s.targetWorkspaceId)).filter((r): r is WorkspaceRef => !!r));
 }
 
-async function presentShared(ctx: AppContext, a: AssetDoc): Promise<AssetView> {
+/** The asset as a workspace it is shared into sees it: read-only, with where it comes from. */
+async function presentShared(ctx: AppContext, a: AssetDoc, viewerId: string): Promise<AssetView> {
   const owner = (await refsOf(ctx, [a.workspaceId])).get(a.workspaceId) ?? { id: a.workspaceId, name: '' };
-  return present(a, owner, []);
+  return present(a, viewerId, owner, []);
 }
 
 /** A workspace's library: its own assets and those shared into it, newest first. */
@@ -59,8 +61,8 @@ export async function listAssets(ctx: AppContext, w: WorkspaceDoc, q: { limit: n
   return {
     items: page.map((a) =>
       ownIds.has(a._id)
-        ? present(a, null, sharesOfOwn.filter((s) => s.assetId === a._id).map((s) => targets.get(s.targetWorkspaceId)).filter((r): r is WorkspaceRef => !!r))
-        : present(a, owners.get(a.workspaceId) ?? null, []),
+        ? present(a, w._id, null, sharesOfOwn.filter((s) => s.assetId === a._id).map((s) => targets.get(s.targetWorkspaceId)).filter((r): r is WorkspaceRef => !!r))
+        : present(a, w._id, owners.get(a.workspaceId) ?? null, []),
     ),
     nextCursor: all.length > q.limit ? page[page.length - 1]!._id : null,
   };
@@ -89,8 +91,11 @@ export async function avatarSlots(ctx: AppContext, w: WorkspaceDoc): Promise<Ava
 async function announce(ctx: AppContext, a: AssetDoc, type: 'asset.created' | 'asset.updated' | 'asset.deleted', actorId: string, targets: string[]) {
   const owned = type === 'asset.deleted' ? null : await presentOwned(ctx, a);
   await ctx.publisher.toWorkspace(a.workspaceId, 'members', { type, actorId, data: owned ? { asset: owned } : { assetId: a._id } });
-  const shared = type === 'asset.deleted' ? null : await presentShared(ctx, a);
-  await Promise.all(targets.map((t) => ctx.publisher.toWorkspace(t, 'members', { type, actorId, data: shared ? { asset: shared } : { assetId: a._id } })));
+  await Promise.all(
+    targets.map(async (t) =>
+      ctx.publisher.toWorkspace(t, 'members', { type, actorId, data: type === 'asset.deleted' ? { assetId: a._id } : { asset: await presentShared(ctx, a, t) } }),
+    ),
+  );
 }
 
 const targetsOf = async (ctx: AppContext, assetId: string) => (await ctx.models.AssetShare.find({ assetId }, { targetWorkspaceId: 1 }).lean()).map((s) => s.targetWorkspaceId);
@@ -110,7 +115,7 @@ export async function createAsset(ctx: AppContext, w: WorkspaceDoc, actorId: str
     throw err;
   }
   await announce(ctx, asset, 'asset.created', actorId, []);
-  return present(asset, null, []);
+  return present(asset, w._id, null, []);
 }
 
 export async function renameAsset(ctx: AppContext, w: WorkspaceDoc, assetId: string, name: string, actorId: string): Promise<AssetView> {
@@ -148,8 +153,7 @@ export async function shareAsset(ctx: AppContext, w: WorkspaceDoc, assetId: stri
     });
   }
   const view = await presentOwned(ctx, a);
-  const shared = await presentShared(ctx, a);
-  await Promise.all(fresh.map((id) => ctx.publisher.toWorkspace(id, 'members', { type: 'asset.shared', actorId, data: { asset: shared } })));
+  await Promise.all(fresh.map(async (id) => ctx.publisher.toWorkspace(id, 'members', { type: 'asset.shared', actorId, data: { asset: await presentShared(ctx, a, id) } })));
   if (fresh.length) {
     await ctx.publisher.toWorkspace(w._id, 'members', {
       type: 'asset.shared',

@@ -104,7 +104,12 @@ describe('brand kit logo', () => {
     expect(Buffer.from(await img.arrayBuffer()).equals(PNG)).toBe(true);
     // Shared into the target, the logo is visible there too; never to another account.
     await t.owner.client.post(`/api/workspaces/${t.root._id}/assets/${kit.body.id}/shares`, { workspaceIds: [t.target._id] });
-    expect((await fetch(`${server.url}/api/workspaces/${t.target._id}/assets/${kit.body.id}/logo`, { headers: { cookie: t.owner.client.cookie } })).status).toBe(200);
+    // A member of the target only gets a logo URL under the target, and can load it.
+    const targetOnly = await createUser(server.ctx, server.url, 'TargetOnly');
+    await addMembership(server.ctx, t.target, targetOnly.user, 'viewer', null);
+    const seen = (await targetOnly.client.get(`/api/workspaces/${t.target._id}/assets`)).body.items[0];
+    expect(seen.logoUrl).toBe(logoUrl.replace(t.root._id, t.target._id));
+    expect((await fetch(server.url + seen.logoUrl, { headers: { cookie: targetOnly.client.cookie } })).status).toBe(200);
     expect((await fetch(`${server.url}/api/workspaces/${t.sibling._id}/assets/${kit.body.id}/logo`, { headers: { cookie: t.owner.client.cookie } })).status).toBe(404);
     expect((await fetch(server.url + logoUrl, { headers: { cookie: t.stranger.client.cookie } })).status).toBe(404);
   });
