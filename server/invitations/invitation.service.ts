@@ -226,8 +226,8 @@ export async function previewInvitation(ctx: AppContext, token: string): Promise
 export async function acceptInvitation(ctx: AppContext, token: string, user: UserDoc) {
   const { inv, workspace } = await openToken(ctx, token);
   if (user.email !== inv.email) throw forbidden(`This invitation was sent to ${inv.email}. Sign in with that account to accept it.`);
-  // The seat reserved for the invitation becomes the person's.
-  await transferSeat(ctx, inv.poolId, holderOf(inv), `u:${user._id}`);
+  // The seat reserved for the invitation becomes the person's (reserved → used).
+  const moved = await transferSeat(ctx, inv.poolId, holderOf(inv), `u:${user._id}`);
   let role: Role = inv.role;
   try {
     await addMembership(ctx, workspace, user, inv.role, user._id);
@@ -237,6 +237,7 @@ export async function acceptInvitation(ctx: AppContext, token: string, user: Use
   }
   await ctx.models.Invitation.updateOne({ _id: inv._id }, { $set: { status: 'accepted', pendingKey: `done:${inv._id}`, decidedAt: ctx.now(), acceptedBy: user._id } });
   await announce(ctx, { ...inv, status: 'accepted' }, 'invitation.updated', user._id, false);
+  if (moved) await announceSeats(ctx, inv.poolId, user._id);
   await notify(ctx, inv.invitedBy, 'invitation.accepted', workspace._id, { workspaceName: workspace.name, email: inv.email, name: user.name }, user._id);
   return { workspaceId: workspace._id, role };
 }

@@ -123,6 +123,7 @@ describe('the members page in French', () => {
     expect(await owner.page.getByRole('navigation', { name: 'Sections de l’espace de travail' }).getByRole('link').allTextContents()).toEqual([
       'Vue d’ensemble',
       'Membres',
+      'Bibliothèque',
       'Sous-espaces',
       'Paramètres',
       'Journal d’audit',

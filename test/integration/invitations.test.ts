@@ -94,6 +94,8 @@ describe('invitations by email', () => {
     await waitFor(() => admin.received.some((e) => e.type === 'invitation.updated' && (e.data as { invitation: { status: string } }).invitation.status === 'accepted'), 'accepted row');
     await waitFor(() => admin.received.some((e) => e.type === 'member.added'), 'member row');
     expect(await seats(owner.client, ws)).toEqual({ limit: 4, used: 2, reserved: 0 });
+    // Every member's seat counter hears that the reserved seat is now used.
+    await waitFor(() => admin.received.some((e) => e.type === 'seats.updated' && JSON.stringify((e.data as { seats: unknown }).seats) === JSON.stringify({ limit: 4, used: 2, reserved: 0 })), 'seats.updated after accept');
 
     const reuse = await invitee.client.post(`/api/invitations/${token}/accept`);
     expect(reuse.status).toBe(410);
