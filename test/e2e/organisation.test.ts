@@ -43,7 +43,6 @@ describe('two admins of one workspace', () => {
     expect(await memberRow(b.page, v.id).locator('select').inputValue()).toBe('viewer');
     expect(await memberRow(b.page, v.id).locator('td').nth(3).textContent()).toBe('Active');
     expect(await b.page.getByTestId('seat-counter').textContent()).toContain('4 / 10 seats used');
-    await b.page.screenshot({ path: 'docs/screenshot.png' });
     await screenshot(b.page, 'members-en');
 
     // 1. A changes Victor's role: B's select shows it.
