@@ -160,3 +160,28 @@ describe('permissions, suggestions and abuse limits', () => {
     expect(lookups).toEqual([404, 404, 404, 404, 404, 429]);
   });
 });
+
+describe('the dev outbox', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { TRUST_PROXY: 'true' } });
+  });
+  afterAll(() => server?.close());
+
+  it('answers a client on this machine only: the mail holds invitation links', async () => {
+    expect((await new ApiClient(server.url).get('/api/dev/outbox')).status).toBe(200);
+    // Behind a trusted proxy, the client's own address decides.
+    const remote = await new ApiClient(server.url).get('/api/dev/outbox', { 'x-forwarded-for': '203.0.113.9' });
+    expect(remote.status).toBe(404);
+    expect(remote.body.error.code).toBe('not_found');
+  });
+
+  it('is off in production mode', async () => {
+    const prod = await startTestServer({ env: { NODE_ENV: 'production' } });
+    try {
+      expect((await new ApiClient(prod.url).get('/api/dev/outbox')).status).toBe(404);
+    } finally {
+      await prod.close();
+    }
+  });
+});
