@@ -4,7 +4,8 @@ import { AssetsQuerySchema, AvatarSlotsSchema, CreateAssetSchema, RenameAssetSch
 import { parse } from '../http/validate.js';
 import { authOf } from '../http/auth.middleware.js';
 import { idParam, workspaceIdParam } from '../http/params.js';
-import { loadAuthorized } from '../workspaces/access.js';
+import { loadAuthorized, mayAllocate } from '../workspaces/access.js';
+import { forbidden } from '../http/errors.js';
 import { readImageUpload } from '../workspaces/workspace-image.js';
 import { avatarSlots, brandKitLogo, createAsset, deleteAsset, listAssets, loadOwnAsset, renameAsset, setAvatarSlots, setBrandKitLogo, shareAsset, unshareAsset } from './asset.service.js';
 
@@ -75,7 +76,9 @@ export function assetRoutes(ctx: AppContext): Router {
   /** The avatar slots allocated to a workspace (a Super Admin of it or above, from its settings). */
   r.put('/workspaces/:id/avatar-slots', async (req, res) => {
     const { user } = authOf(req);
-    const { workspace } = await loadAuthorized(ctx, workspaceIdParam(req.params), user._id, 'allocations.manage');
+    const access = await loadAuthorized(ctx, workspaceIdParam(req.params), user._id, 'allocations.manage');
+    if (!(await mayAllocate(ctx, access, user._id))) throw forbidden('Avatar slots of a sub-workspace are allocated by an admin of the workspace above it');
+    const { workspace } = access;
     const { avatarSlots: limit } = parse(AvatarSlotsSchema, req.body);
     const slots = await setAvatarSlots(ctx, workspace, limit, user._id);
     res.json(slots);

@@ -49,6 +49,17 @@ export async function loadWorkspace(ctx: AppContext, workspaceId: string, userId
   throw notFound('Workspace not found');
 }
 
+/**
+ * Allocations (avatar slots) and the API-access toggle of a sub-workspace are
+ * given by the workspaces above it: its own Super Admins cannot raise them.
+ * A root decides its own.
+ */
+export async function mayAllocate(ctx: AppContext, access: WorkspaceAccess, userId: string): Promise<boolean> {
+  if (!can(access.role, 'allocations.manage')) return false;
+  if (access.workspace.parentId === null) return true;
+  return access.viaAncestor || administersAncestor(ctx, access.workspace, userId);
+}
+
 /** A root is deleted by its owner only; a sub-workspace by its owner or a Super Admin above it. */
 export async function mayDelete(ctx: AppContext, access: WorkspaceAccess, userId: string): Promise<boolean> {
   if (access.workspace.ownerId === userId) return true;

@@ -5,7 +5,7 @@ import { parse } from '../http/validate.js';
 import { authOf } from '../http/auth.middleware.js';
 import { idParam, workspaceIdParam } from '../http/params.js';
 import { notFound } from '../http/errors.js';
-import { authorize, loadAuthorized, loadWorkspace } from './access.js';
+import { authorize, loadAuthorized, loadWorkspace, mayAllocate } from './access.js';
 import { addMemberByEmail, changeRole, listMembers, presentMember, removeMembership, transferOwnership } from './member.service.js';
 import { presentWorkspace } from './workspace.presenter.js';
 import { membershipId } from './membership.model.js';
@@ -67,7 +67,7 @@ export function memberRoutes(ctx: AppContext): Router {
     const { userId } = parse(TransferOwnershipSchema, req.body);
     await transferOwnership(ctx, access.workspace, userId, user._id);
     const updated = (await ctx.models.Workspace.findById(access.workspace._id).lean())!;
-    res.json(await presentWorkspace(ctx, updated, access.role));
+    res.json(await presentWorkspace(ctx, updated, access.role, await mayAllocate(ctx, access, user._id)));
   });
 
   return r;

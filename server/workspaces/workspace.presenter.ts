@@ -3,12 +3,14 @@ import type { Role } from '../../shared/schemas/auth.js';
 import type { SubworkspaceView, WorkspaceView } from '../../shared/schemas/workspaces.js';
 import type { WorkspaceDoc } from './workspace.model.js';
 import { seatUsage } from './seat.service.js';
+import { can } from '../../shared/permissions.js';
 
 export const ownsPool = (w: Pick<WorkspaceDoc, '_id' | 'poolId'>) => w.poolId === w._id;
 /** Only the root and independent sub-workspaces may have sub-workspaces. */
 export const canHaveSubworkspaces = (w: WorkspaceDoc) => w.parentId === null || w.settings.billingMode === 'independent';
 
-export async function presentWorkspace(ctx: AppContext, w: WorkspaceDoc, role: Role): Promise<WorkspaceView> {
+/** `canAllocate` comes from the access module (`mayAllocate`); without it, only a root's own admins may. */
+export async function presentWorkspace(ctx: AppContext, w: WorkspaceDoc, role: Role, canAllocate = w.parentId === null && can(role, 'allocations.manage')): Promise<WorkspaceView> {
   const [seats, memberCount] = await Promise.all([seatUsage(ctx, w.poolId), ctx.models.Membership.countDocuments({ workspaceId: w._id })]);
   return {
     id: w._id,
@@ -23,6 +25,7 @@ export async function presentWorkspace(ctx: AppContext, w: WorkspaceDoc, role: R
     poolId: w.poolId,
     memberCount,
     canHaveSubworkspaces: canHaveSubworkspaces(w),
+    canAllocate,
   };
 }
 

@@ -5,7 +5,7 @@ import { parse } from '../http/validate.js';
 import { authOf } from '../http/auth.middleware.js';
 import { idParam } from '../http/params.js';
 import { forbidden, notFound } from '../http/errors.js';
-import { loadAuthorized, loadWorkspace, mayDelete } from './access.js';
+import { loadAuthorized, loadWorkspace, mayAllocate, mayDelete } from './access.js';
 import { listMyWorkspaces } from './membership.service.js';
 import { addSeats, createRootWorkspace, createSubworkspace, deleteWorkspace, listSubworkspaces, updateWorkspace } from './workspace.service.js';
 import { presentSubworkspace, presentWorkspace } from './workspace.presenter.js';
@@ -27,16 +27,20 @@ export function workspaceRoutes(ctx: AppContext): Router {
   });
 
   r.get('/workspaces/:id', async (req, res) => {
-    const { workspace, role } = await loadAuthorized(ctx, idParam(req.params.id, 'Workspace not found'), authOf(req).user._id, 'workspace.view');
-    res.json(await presentWorkspace(ctx, workspace, role));
+    const { user } = authOf(req);
+    const access = await loadAuthorized(ctx, idParam(req.params.id, 'Workspace not found'), user._id, 'workspace.view');
+    res.json(await presentWorkspace(ctx, access.workspace, access.role, await mayAllocate(ctx, access, user._id)));
   });
 
   r.patch('/workspaces/:id', async (req, res) => {
     const { user } = authOf(req);
     const access = await loadAuthorized(ctx, idParam(req.params.id, 'Workspace not found'), user._id, 'workspace.update');
     const patch = parse(UpdateWorkspaceSchema, req.body);
+    if (patch.settings?.apiAccess !== undefined && patch.settings.apiAccess !== access.workspace.settings.apiAccess && !(await mayAllocate(ctx, access, user._id))) {
+      throw forbidden('API access of a sub-workspace is turned on or off by an admin of the workspace above it');
+    }
     const updated = await updateWorkspace(ctx, access.workspace, patch, user._id);
-    res.json(await presentWorkspace(ctx, updated, access.role));
+    res.json(await presentWorkspace(ctx, updated, access.role, await mayAllocate(ctx, access, user._id)));
   });
 
   r.post('/workspaces/:id/image', async (req, res) => {

@@ -88,6 +88,8 @@ export interface WorkspaceView {
   memberCount: number;
   /** Only the root and independent sub-workspaces may have sub-workspaces. */
   canHaveSubworkspaces: boolean;
+  /** Whether the caller may change allocations and API access: a root's Super Admins; for a sub-workspace, the admins above it. */
+  canAllocate: boolean;
 }
 
 export interface SubworkspaceView {

@@ -200,3 +200,25 @@ describe('sharing across sub-workspaces', () => {
     expect((await t.owner.client.get(`/api/workspaces/${t.root._id}/assets`)).body.items.map((a: { id: string; sharedWith: unknown[] }) => [a.id, a.sharedWith])).toEqual([[parentAsset.body.id, []]]);
   });
 });
+
+describe('allocations come from above', () => {
+  it("a sub-workspace's own Super Admin cannot raise its avatar slots or switch its API access; an admin above can", async () => {
+    const t = await tree();
+    const subAdmin = await createUser(server.ctx, server.url, 'SubAdmin');
+    await addMembership(server.ctx, t.target, subAdmin.user, 'super_admin', null);
+    expect((await subAdmin.client.get(`/api/workspaces/${t.target._id}`)).body.canAllocate).toBe(false);
+    expect((await t.owner.client.get(`/api/workspaces/${t.target._id}`)).body.canAllocate).toBe(true);
+    const slots = await subAdmin.client.request('PUT', `/api/workspaces/${t.target._id}/avatar-slots`, { avatarSlots: 50 });
+    expect(slots.status).toBe(403);
+    const api = await subAdmin.client.request('PATCH', `/api/workspaces/${t.target._id}`, { settings: { apiAccess: true } });
+    expect(api.status).toBe(403);
+    // Other settings of their own workspace stay theirs.
+    expect((await subAdmin.client.request('PATCH', `/api/workspaces/${t.target._id}`, { name: 'Renamed by its admin' })).status).toBe(200);
+    const stored = (await server.ctx.models.Workspace.findById(t.target._id).lean())!;
+    expect([stored.avatarSlots, stored.settings.apiAccess]).toEqual([3, false]);
+    expect((await t.owner.client.request('PUT', `/api/workspaces/${t.target._id}/avatar-slots`, { avatarSlots: 6 })).status).toBe(200);
+    expect((await t.owner.client.request('PATCH', `/api/workspaces/${t.target._id}`, { settings: { apiAccess: true } })).status).toBe(200);
+    // The root decides its own.
+    expect((await t.owner.client.request('PUT', `/api/workspaces/${t.root._id}/avatar-slots`, { avatarSlots: 9 })).status).toBe(200);
+  });
+});

@@ -35,6 +35,7 @@ describe('creating and viewing a workspace', () => {
       poolId: res.body.id,
       memberCount: 1,
       canHaveSubworkspaces: true,
+      canAllocate: true,
     });
     expect((await me.client.get(`/api/workspaces/${res.body.id}`)).body).toEqual(res.body);
     expect((await me.client.get('/api/me')).body.memberships).toEqual([{ workspace: { id: res.body.id, name: 'Acme Studio', parentId: null }, role: 'super_admin' }]);

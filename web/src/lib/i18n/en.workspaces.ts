@@ -163,6 +163,7 @@ export const enWorkspaces = {
   'settings.requireApproval.help': 'People who use the invite link or join with their company email domain send a join request instead. They become members once an admin approves it, from the Requests tab or the notifications.',
   'settings.apiAccess': 'API access',
   'settings.apiAccess.help': 'Members see the API settings and can use API keys of this workspace.',
+  'settings.fromAbove': 'Set by an admin of the workspace above this one.',
   'settings.domains': 'Company email domains',
   'settings.domains.help': 'People who sign up with these domains are suggested as members. Public webmail domains are not allowed.',
   'settings.domains.add': 'Add domain',

@@ -165,6 +165,7 @@ export const frWorkspaces: Record<keyof typeof enWorkspaces, string> = {
   'settings.requireApproval.help': 'Les personnes qui utilisent le lien d’invitation ou rejoignent avec le domaine e-mail de leur entreprise envoient alors une demande d’accès. Elles deviennent membres une fois la demande approuvée par un administrateur, depuis l’onglet Demandes ou les notifications.',
   'settings.apiAccess': 'Accès API',
   'settings.apiAccess.help': 'Les membres voient les paramètres API et peuvent utiliser les clés API de cet espace.',
+  'settings.fromAbove': 'Réglé par un administrateur de l’espace au-dessus de celui-ci.',
   'settings.domains': 'Domaines e-mail de l’entreprise',
   'settings.domains.help': 'Les personnes inscrites avec ces domaines sont suggérées comme membres. Les messageries publiques ne sont pas acceptées.',
   'settings.domains.add': 'Ajouter le domaine',
