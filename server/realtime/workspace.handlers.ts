@@ -3,7 +3,7 @@ import { WorkspaceSubscribeSchema, WorkspaceUnsubscribeSchema, type EventAudienc
 import { can } from '../../shared/permissions.js';
 import { parse } from '../http/validate.js';
 import { AppError, notFound } from '../http/errors.js';
-import { findMembership } from '../workspaces/membership.service.js';
+import { loadWorkspace } from '../workspaces/access.js';
 import { rooms } from './publisher.js';
 import { handle, type AppSocket } from './socket.js';
 
@@ -18,13 +18,13 @@ export function workspaceHandlers(ctx: AppContext, socket: AppSocket) {
     'workspace:subscribe',
     handle(ctx, async (payload) => {
       const { workspaceId, since } = parse(WorkspaceSubscribeSchema, payload);
-      const membership = await findMembership(ctx, workspaceId, socket.data.userId);
-      if (!membership) throw notFound('Workspace not found');
-      const admin = can(membership.role, 'workspace.admin_feed');
+      // The same access as over REST: members, and Super Admins of a workspace above.
+      const access = await loadWorkspace(ctx, workspaceId, socket.data.userId);
+      const admin = can(access.role, 'workspace.admin_feed');
       await socket.join(admin ? [rooms.workspace(workspaceId), rooms.workspaceAdmins(workspaceId)] : [rooms.workspace(workspaceId)]);
       if (!admin) await socket.leave(rooms.workspaceAdmins(workspaceId));
       // A removal or demotion that landed while joining must not leave the socket in a room it lost.
-      const now = await findMembership(ctx, workspaceId, socket.data.userId);
+      const now = await loadWorkspace(ctx, workspaceId, socket.data.userId).catch(() => null);
       if (!now || (admin && !can(now.role, 'workspace.admin_feed'))) {
         await socket.leave(rooms.workspace(workspaceId));
         await socket.leave(rooms.workspaceAdmins(workspaceId));

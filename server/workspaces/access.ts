@@ -78,3 +78,25 @@ export async function loadAuthorized(ctx: AppContext, workspaceId: string, userI
   authorize(access, action);
   return access;
 }
+
+/**
+ * After someone lost a role in `workspace` (removed, demoted, or the
+ * workspace deleted), re-checks their access to every sub-workspace below it
+ * and takes their sockets out of the feeds they no longer may see.
+ */
+export async function revokeBelow(ctx: AppContext, workspace: Pick<WorkspaceDoc, '_id' | 'rootId'>, userId: string) {
+  const tree = await ctx.models.Workspace.find({ rootId: workspace.rootId }, { parentId: 1 }).lean();
+  const below: string[] = [];
+  const walk = (id: string) => {
+    for (const child of tree.filter((w) => w.parentId === id)) {
+      below.push(child._id);
+      walk(child._id);
+    }
+  };
+  walk(workspace._id);
+  for (const id of below) {
+    const access = await loadWorkspace(ctx, id, userId).catch(() => null);
+    if (!access) ctx.publisher.removeFromWorkspace(userId, id);
+    else if (!can(access.role, 'workspace.admin_feed')) ctx.publisher.leaveAdminFeed(userId, id);
+  }
+}

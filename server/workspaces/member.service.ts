@@ -12,6 +12,7 @@ import { claimSeat, releaseSeat } from './seat.service.js';
 import { announceSeats } from './seat-events.js';
 import { announceSubworkspace } from './workspace.presenter.js';
 import { notify } from '../notifications/notification.service.js';
+import { revokeBelow } from './access.js';
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -102,7 +103,10 @@ export async function changeRole(ctx: AppContext, workspace: WorkspaceDoc, userI
   await ctx.models.Membership.updateOne({ _id: membership._id }, { $set: { role } });
   const updated = { ...membership, role };
   // A demoted admin stops receiving admin-only events at once, on every node.
-  if (!can(role, 'workspace.admin_feed')) ctx.publisher.leaveAdminFeed(userId, workspace._id);
+  if (!can(role, 'workspace.admin_feed')) {
+    ctx.publisher.leaveAdminFeed(userId, workspace._id);
+    await revokeBelow(ctx, workspace, userId);
+  }
   const view = presentMember(updated, user, workspace);
   await ctx.publisher.toWorkspace(workspace._id, 'members', {
     type: 'member.updated',
@@ -133,6 +137,7 @@ export async function removeMembership(ctx: AppContext, workspace: WorkspaceDoc,
   }
   await ctx.models.Membership.deleteOne({ _id: membership._id });
   ctx.publisher.removeFromWorkspace(userId, workspace._id);
+  if (reason !== 'deleted') await revokeBelow(ctx, workspace, userId);
   const freed = await releaseSeatIfUnused(ctx, membership.poolId, userId);
   if (reason !== 'deleted') {
     await ctx.publisher.toWorkspace(workspace._id, 'members', {

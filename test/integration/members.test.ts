@@ -172,3 +172,26 @@ describe('bad input on member endpoints', () => {
     expect((await owner.client.request('PATCH', `/api/workspaces/${ws}/members/${'$where'}`, { role: 'viewer' })).status).toBe(404);
   });
 });
+
+describe('admins of the workspace above', () => {
+  it("get a sub-workspace's live feed without being its members, and lose it with their role above", async () => {
+    const { owner, ws } = await team(0);
+    const parentAdmin = await createUser(server.ctx, server.url, 'ParentAdmin');
+    await owner.client.post(`/api/workspaces/${ws}/members`, { email: parentAdmin.email, role: 'super_admin' });
+    const sub = (await owner.client.post(`/api/workspaces/${ws}/subworkspaces`, { name: 'Client', billingMode: 'inherited', apiAccess: false })).body;
+    const socket = await connectSocket(server.url, parentAdmin.client.cookie);
+    expect(await emitAck(socket, 'workspace:subscribe', { workspaceId: sub.id })).toMatchObject({ ok: true });
+
+    await owner.client.request('PATCH', `/api/workspaces/${sub.id}`, { name: 'Client renamed' });
+    await waitFor(() => socket.received.some((e) => e.type === 'workspace.updated' && e.workspaceId === sub.id), 'the sub-workspace event');
+
+    expect((await owner.client.request('PATCH', `/api/workspaces/${ws}/members/${parentAdmin.user._id}`, { role: 'viewer' })).status).toBe(200);
+    await waitFor(() => socket.received.some((e) => e.type === 'member.updated' && e.id.startsWith('user:')), 'own role change');
+    const seen = socket.received.filter((e) => e.workspaceId === sub.id && e.id.startsWith('workspace:')).length;
+    await owner.client.request('PATCH', `/api/workspaces/${sub.id}`, { name: 'Client renamed again' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(socket.received.filter((e) => e.workspaceId === sub.id && e.id.startsWith('workspace:')).length).toBe(seen);
+    expect(await emitAck(socket, 'workspace:subscribe', { workspaceId: sub.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    socket.close();
+  });
+});
