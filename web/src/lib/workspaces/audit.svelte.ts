@@ -1,7 +1,6 @@
 import type { AuditEntryView } from '$shared/schemas/workspaces.js';
 import { auditCsvUrl, listAudit, type AuditFilters } from '../api/workspaces.js';
-import { errorMessage } from '../i18n/errors.js';
-import type { Message } from '../i18n/index.js';
+import { CursorPages } from './cursor-pages.svelte.js';
 
 const PAGE_SIZE = 50;
 
@@ -13,11 +12,7 @@ export function dayBound(day: string, end: boolean): string | undefined {
 }
 
 /** The audit log of a workspace, newest first, filtered by type and day range. */
-export class AuditLog {
-  items = $state<AuditEntryView[]>([]);
-  nextCursor = $state<string | null>(null);
-  loading = $state<'first' | 'more' | null>('first');
-  error = $state<Message | null>(null);
+export class AuditLog extends CursorPages<AuditEntryView> {
   type = $state('');
   fromDay = $state('');
   toDay = $state('');
@@ -25,43 +20,15 @@ export class AuditLog {
   filters = $derived<AuditFilters>({ type: this.type || undefined, from: dayBound(this.fromDay, false), to: dayBound(this.toDay, true) });
   csvUrl = $derived.by(() => auditCsvUrl(this.workspaceId, this.filters));
 
-  #request = 0;
-  readonly workspaceId: string;
-
-  constructor(workspaceId: string) {
-    this.workspaceId = workspaceId;
+  constructor(readonly workspaceId: string) {
+    super();
   }
 
-  async reload() {
-    const request = ++this.#request;
-    this.loading = 'first';
-    try {
-      const page = await listAudit(this.workspaceId, { ...this.filters, limit: PAGE_SIZE });
-      if (request !== this.#request) return;
-      this.items = page.items;
-      this.nextCursor = page.nextCursor;
-      this.error = null;
-    } catch (err) {
-      if (request === this.#request) this.error = errorMessage(err);
-      throw err;
-    } finally {
-      if (request === this.#request) this.loading = null;
-    }
+  protected fetchPage(cursor?: string) {
+    return listAudit(this.workspaceId, { ...this.filters, cursor, limit: PAGE_SIZE });
   }
 
-  async loadMore() {
-    if (!this.nextCursor || this.loading) return;
-    const request = this.#request;
-    this.loading = 'more';
-    try {
-      const page = await listAudit(this.workspaceId, { ...this.filters, cursor: this.nextCursor, limit: PAGE_SIZE });
-      if (request !== this.#request) return;
-      this.items = [...this.items, ...page.items];
-      this.nextCursor = page.nextCursor;
-    } catch (err) {
-      if (request === this.#request) this.error = errorMessage(err);
-    } finally {
-      if (request === this.#request) this.loading = null;
-    }
+  protected keyOf(entry: AuditEntryView) {
+    return entry.id;
   }
 }

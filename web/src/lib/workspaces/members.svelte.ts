@@ -1,8 +1,7 @@
 import type { EventEnvelope } from '$shared/events.js';
 import type { MemberView } from '$shared/schemas/workspaces.js';
 import { listMembers } from '../api/workspaces.js';
-import { errorMessage } from '../i18n/errors.js';
-import type { Message } from '../i18n/index.js';
+import { CursorPages } from './cursor-pages.svelte.js';
 import { onWorkspaceEvent, type LiveStore } from './events.js';
 
 export const MEMBERS_PAGE_SIZE = 50;
@@ -14,53 +13,21 @@ const matches = (m: MemberView, q: string) => !q || `${m.name} ${m.email}`.toLow
  * A workspace's members as the Members tab shows them: pages loaded so far,
  * a debounced search, and live changes applied as they come.
  */
-export class MembersList implements LiveStore {
-  items = $state<MemberView[]>([]);
-  nextCursor = $state<string | null>(null);
+export class MembersList extends CursorPages<MemberView> implements LiveStore {
   query = $state('');
-  /** 'first' while the list (re)loads, 'more' while the next page loads. */
-  loading = $state<'first' | 'more' | null>('first');
-  error = $state<Message | null>(null);
 
   #timer: ReturnType<typeof setTimeout> | null = null;
-  /** Only the newest request may write: a slow old search never overwrites a newer one. */
-  #request = 0;
 
-  constructor(private readonly workspaceId: string) {}
-
-  async reload() {
-    const request = ++this.#request;
-    this.loading = 'first';
-    try {
-      const page = await listMembers(this.workspaceId, { q: this.query.trim() || undefined, limit: MEMBERS_PAGE_SIZE });
-      if (request !== this.#request) return;
-      this.items = page.items;
-      this.nextCursor = page.nextCursor;
-      this.error = null;
-    } catch (err) {
-      if (request === this.#request) this.error = errorMessage(err);
-      throw err;
-    } finally {
-      if (request === this.#request) this.loading = null;
-    }
+  constructor(private readonly workspaceId: string) {
+    super();
   }
 
-  async loadMore() {
-    if (!this.nextCursor || this.loading) return;
-    const request = this.#request;
-    this.loading = 'more';
-    try {
-      const page = await listMembers(this.workspaceId, { q: this.query.trim() || undefined, cursor: this.nextCursor, limit: MEMBERS_PAGE_SIZE });
-      if (request !== this.#request) return;
-      const known = new Set(this.items.map((m) => m.userId));
-      this.items = [...this.items, ...page.items.filter((m) => !known.has(m.userId))];
-      this.nextCursor = page.nextCursor;
-      this.error = null;
-    } catch (err) {
-      if (request === this.#request) this.error = errorMessage(err);
-    } finally {
-      if (request === this.#request) this.loading = null;
-    }
+  protected fetchPage(cursor?: string) {
+    return listMembers(this.workspaceId, { q: this.query.trim() || undefined, cursor, limit: MEMBERS_PAGE_SIZE });
+  }
+
+  protected keyOf(member: MemberView) {
+    return member.userId;
   }
 
   /** Searches once typing pauses. */
@@ -72,7 +39,7 @@ export class MembersList implements LiveStore {
 
   dispose() {
     if (this.#timer) clearTimeout(this.#timer);
-    this.#request++;
+    this.cancel();
   }
 
   /** Puts a member's new state in place (after an action of this user, or an event). */
