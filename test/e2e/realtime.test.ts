@@ -28,7 +28,7 @@ async function signedInPage(name: string) {
 
 const socketsIn = async (room: string) => (await server.io.in(room).fetchSockets()).length;
 const publish = (workspaceId: string, name: string) =>
-  server.ctx.publisher.toWorkspace(workspaceId, 'members', { type: 'workspace.updated', actorId: null, data: { name } });
+  server.ctx.publisher.toWorkspace(workspaceId, 'members', { type: 'workspace.updated', actorId: null, data: { workspaceId, name } });
 
 describe('the live connection', () => {
   it('comes back live after the server drops it, and subscribes again with the last event id it saw', async () => {
@@ -57,6 +57,8 @@ describe('the live connection', () => {
     await expect.poll(() => subscribes.length).toBe(2);
     expect(subscribes[1]).toEqual({ workspaceId, since: live.id });
     await expect.poll(() => socketsIn(room)).toBe(1);
+    // The missed event was replayed to the screen (the switcher shows its name): only then is the cursor past it.
+    await page.getByRole('navigation').getByText('Initech Missed').first().waitFor({ timeout: 10_000 });
 
     // The replayed event moved the cursor on: the next subscription starts after it.
     server.io.in(`user:${user.id}`).disconnectSockets(true);
