@@ -87,15 +87,50 @@ export function ensureFerretDb() {
 }
 
 const WEB_SOURCES = ['web', 'shared', 'svelte.config.js', 'vite.config.ts'];
+const BUILD_LOCK = path.join(ROOT, '.svelte-kit-build.lock');
 
-/** The SvelteKit build, rebuilt when a web source is newer than it. */
-export function ensureWebBuild() {
+const webBuildIsFresh = () => {
   const handler = path.join(ROOT, 'build', 'handler.js');
   const built = existsSync(handler) ? statSync(handler).mtimeMs : 0;
   const sources = Math.max(...WEB_SOURCES.map((p) => newestMtime(path.join(ROOT, p))));
-  if (built && built >= sources) return;
-  say('building the web app…');
-  run('npx', ['vite', 'build', '--logLevel', 'warn']);
+  return built > 0 && built >= sources;
+};
+
+/**
+ * Holds a lock folder while `work` runs, so two processes (two test runs, a
+ * test run and `npm start`) never write `build/` at the same time. A lock
+ * older than ten minutes was left by a process that died, and is broken.
+ */
+function withBuildLock(work) {
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      if (Date.now() - statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs > 10 * 60_000) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`another web build holds ${BUILD_LOCK}; remove it if no build is running`);
+      spawnSync('sleep', ['0.5']);
+    }
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
+}
+
+/** The SvelteKit build, rebuilt when a web source is newer than it. */
+export function ensureWebBuild({ quiet = false } = {}) {
+  if (webBuildIsFresh()) return;
+  withBuildLock(() => {
+    // Another process may have built it while this one waited for the lock.
+    if (webBuildIsFresh()) return;
+    if (!quiet) say('building the web app…');
+    const res = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`vite build failed:\n${res.stdout ?? ''}\n${res.stderr ?? ''}`);
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

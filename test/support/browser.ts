@@ -1,36 +1,16 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadWebHandler } from '../../server/server.js';
 import { startTestServer, type TestServerOptions } from './server.js';
+import { ensureWebBuild } from '../../scripts/setup.mjs';
 
 const ROOT = process.cwd();
-const HANDLER = path.join(ROOT, 'build', 'handler.js');
-/** What the web build is made of: a change in any of them makes `build/` stale. */
-const WEB_SOURCES = ['web', 'shared', 'svelte.config.js', 'vite.config.ts'];
-
 export const SCREENSHOTS = path.join(ROOT, 'test-results');
-
-function newestMtime(entry: string): number {
-  if (!existsSync(entry)) return 0;
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => newestMtime(path.join(entry, name))));
-}
-
-/** Builds the web app (`vite build`) when `build/handler.js` is missing or older than its sources. */
-export function ensureWebBuild() {
-  const built = existsSync(HANDLER) ? statSync(HANDLER).mtimeMs : 0;
-  const sources = Math.max(...WEB_SOURCES.map((s) => newestMtime(path.join(ROOT, s))));
-  if (built && built >= sources) return;
-  const result = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
-}
 
 /** A real console node serving the built web app. */
 export async function startWebServer(opts: Omit<TestServerOptions, 'webHandler'> = {}) {
-  ensureWebBuild();
+  ensureWebBuild({ quiet: true });
   const webHandler = await loadWebHandler(ROOT);
   if (!webHandler) throw new Error('build/handler.js is missing after the build');
   return startTestServer({ ...opts, webHandler });
