@@ -94,7 +94,7 @@ async function main() {
     data: { seq, sentAt: performance.now() },
   });
   const publishThrough = (node: RunningServer) => (seq: number) =>
-    node.ctx.publisher.toWorkspace(workspaceId, 'members', { type: 'workspace.updated', actorId: null, data: { seq, sentAt: performance.now() } });
+    node.ctx.publisher.toWorkspace(workspaceId, 'members', { type: 'workspace.updated', actorId: null, data: { seq, sentAt: performance.now() } as never });
 
   try {
     log(`raw ws baseline: ${opts.n} clients, ${opts.rounds} rounds`);

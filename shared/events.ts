@@ -1,31 +1,8 @@
 import { z } from 'zod';
 import type { ErrorCode } from './errors.js';
 
-/** Event types of API.md; later issues add theirs here. */
-export const EVENT_TYPES = [
-  'workspace.updated',
-  'member.added',
-  'member.updated',
-  'member.removed',
-  'seats.updated',
-  'invitation.created',
-  'invitation.updated',
-  'invitation.revoked',
-  'joinRequest.created',
-  'joinRequest.decided',
-  'notification.created',
-  'asset.created',
-  'asset.deleted',
-  'asset.shared',
-  'asset.unshared',
-  'asset.updated',
-  'access.revoked',
-  'subworkspace.created',
-  'subworkspace.updated',
-  'subworkspace.deleted',
-  'notification.read',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType } from './event-map.js';
+import type { EventType } from './event-map.js';
 
 /**
  * Who may see an event of a workspace stream: every member, or its Super

@@ -6,7 +6,8 @@ import { authOf } from '../http/auth.middleware.js';
 import { idParam, workspaceIdParam } from '../http/params.js';
 import { loadAuthorized, mayAllocate } from '../workspaces/access.js';
 import { forbidden } from '../http/errors.js';
-import { readImageUpload } from '../workspaces/workspace-image.js';
+import { readImageUpload } from '../files/upload.js';
+import { sendImage } from '../files/image-store.js';
 import { avatarSlots, brandKitLogo, createAsset, deleteAsset, listAssets, loadOwnAsset, renameAsset, setAvatarSlots, setBrandKitLogo, shareAsset, unshareAsset } from './asset.service.js';
 
 export function assetRoutes(ctx: AppContext): Router {
@@ -64,8 +65,7 @@ export function assetRoutes(ctx: AppContext): Router {
   r.get('/workspaces/:id/assets/:assetId/logo', async (req, res) => {
     const { workspace } = await loadAuthorized(ctx, workspaceIdParam(req.params), authOf(req).user._id, 'assets.view');
     const image = await brandKitLogo(ctx, workspace, assetId(req.params));
-    res.set({ 'Content-Type': image.contentType, 'Cache-Control': 'private, max-age=31536000, immutable', 'Content-Security-Policy': "default-src 'none'" });
-    res.send(Buffer.from(image.data.buffer ?? image.data));
+    sendImage(res, image);
   });
 
   r.get('/workspaces/:id/avatar-slots', async (req, res) => {

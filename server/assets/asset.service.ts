@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 import type { AppContext } from '../context.js';
 import type { AssetKind, AssetView, AvatarSlotsView, CreateAsset, WorkspaceRef } from '../../shared/schemas/assets.js';
@@ -7,7 +6,7 @@ import { AppError, notFound } from '../http/errors.js';
 import { newId } from '../db/ids.js';
 import { claimFreeNumber } from '../db/claims.js';
 import type { WorkspaceDoc } from '../workspaces/workspace.model.js';
-import { sniffImageType } from '../workspaces/workspace-image.js';
+import { deleteImage, loadImage, storeImage } from '../files/image-store.js';
 import type { AssetDoc } from './asset.model.js';
 
 /** A brand kit's logo bytes are stored as image `asset-<id>`. */
@@ -132,7 +131,7 @@ export async function deleteAsset(ctx: AppContext, a: AssetDoc, actorId: string)
   await ctx.models.Asset.deleteOne({ _id: a._id });
   await ctx.models.AssetShare.deleteMany({ assetId: a._id });
   await ctx.models.AvatarSlot.deleteMany({ assetId: a._id });
-  await ctx.models.WorkspaceImage.deleteOne({ _id: logoKey(a._id) });
+  await deleteImage(ctx, logoKey(a._id));
   await announce(ctx, a, 'asset.deleted', actorId, targets);
 }
 
@@ -190,10 +189,7 @@ export async function setBrandKitLogo(ctx: AppContext, w: WorkspaceDoc, assetId:
   const asset = await loadOwnAsset(ctx, w, assetId);
   const invalid = (message: string) => new AppError('validation_failed', message, [{ path: 'image', message }]);
   if (asset.kind !== 'brand_kit') throw invalid('Only brand kits have a logo');
-  const contentType = sniffImageType(data);
-  if (!contentType) throw invalid('The file is not a PNG, JPEG or WebP image');
-  const version = createHash('sha256').update(data).digest('hex').slice(0, 16);
-  await ctx.models.WorkspaceImage.replaceOne({ _id: logoKey(asset._id) }, { _id: logoKey(asset._id), contentType, data, version }, { upsert: true });
+  const version = await storeImage(ctx, logoKey(asset._id), data);
   await ctx.models.Asset.updateOne({ _id: asset._id }, { $set: { logo: { version } } });
   const updated = { ...asset, logo: { version } };
   await announce(ctx, updated, 'asset.updated', actorId, await targetsOf(ctx, asset._id));
@@ -202,9 +198,7 @@ export async function setBrandKitLogo(ctx: AppContext, w: WorkspaceDoc, assetId:
 
 export async function brandKitLogo(ctx: AppContext, w: WorkspaceDoc, assetId: string) {
   const asset = await loadVisibleAsset(ctx, w, assetId);
-  const image = await ctx.models.WorkspaceImage.findById(logoKey(asset._id)).lean();
-  if (!image) throw notFound('No logo');
-  return image;
+  return loadImage(ctx, logoKey(asset._id));
 }
 
 /** Sets the avatar slots allocated to a workspace; members see the new counter live. */
@@ -212,7 +206,7 @@ export async function setAvatarSlots(ctx: AppContext, w: WorkspaceDoc, limit: nu
   await ctx.models.Workspace.updateOne({ _id: w._id }, { $set: { avatarSlots: limit } });
   const slots = await avatarSlots(ctx, { ...w, avatarSlots: limit });
   await ctx.publisher.toWorkspace(w._id, 'members', {
-    type: 'workspace.updated',
+    type: 'avatarSlots.updated',
     actorId,
     data: { workspaceId: w._id, avatarSlots: slots },
     audit: { target: { kind: 'avatarSlots', id: w._id, label: w.name }, before: { avatarSlots: w.avatarSlots }, after: { avatarSlots: limit } },

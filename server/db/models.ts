@@ -1,11 +1,12 @@
 import type { Connection } from 'mongoose';
 import { userModel } from '../accounts/user.model.js';
 import { sessionModel } from '../accounts/session.model.js';
+import { emailVerificationModel, emailVerificationUseModel } from '../accounts/email-verification.model.js';
 import { workspaceModel } from '../workspaces/workspace.model.js';
 import { membershipModel } from '../workspaces/membership.model.js';
 import { eventModel, counterModel } from '../realtime/event.model.js';
 import { seatModel, seatHolderModel, seatPurchaseModel } from '../workspaces/seat.model.js';
-import { workspaceImageModel } from '../workspaces/workspace-image.model.js';
+import { storedImageModel } from '../files/stored-image.model.js';
 import { auditModel } from '../audit/audit.model.js';
 import { outboxModel } from '../mail/outbox.model.js';
 import { invitationModel } from '../invitations/invitation.model.js';
@@ -20,6 +21,8 @@ export function createModels(conn: Connection) {
   return {
     User: userModel(conn),
     Session: sessionModel(conn),
+    EmailVerification: emailVerificationModel(conn),
+    EmailVerificationUse: emailVerificationUseModel(conn),
     Workspace: workspaceModel(conn),
     Membership: membershipModel(conn),
     Event: eventModel(conn),
@@ -27,7 +30,7 @@ export function createModels(conn: Connection) {
     Seat: seatModel(conn),
     SeatHolder: seatHolderModel(conn),
     SeatPurchase: seatPurchaseModel(conn),
-    WorkspaceImage: workspaceImageModel(conn),
+    StoredImage: storedImageModel(conn),
     Audit: auditModel(conn),
     Outbox: outboxModel(conn),
     Invitation: invitationModel(conn),

@@ -50,9 +50,9 @@ export async function setInviteLink(ctx: AppContext, workspace: WorkspaceDoc, ac
   const view = await present(ctx, link, token);
   const { url: _u, token: _t, ...safe } = view;
   await ctx.publisher.toWorkspace(workspace._id, 'admins', {
-    type: 'workspace.updated',
+    type: previous ? 'inviteLink.rotated' : 'inviteLink.created',
     actorId: actor._id,
-    data: { workspaceId: workspace._id, inviteLink: safe },
+    data: { link: safe },
     audit: { target: { kind: 'inviteLink', id: workspace._id, label: workspace.name }, before: previous ? { role: previous.role } : null, after: { role: link.role, expiresAt: safe.expiresAt, maxUses: link.maxUses } },
   });
   return view;
@@ -64,9 +64,9 @@ export async function deleteInviteLink(ctx: AppContext, workspace: WorkspaceDoc,
   await ctx.models.InviteLink.deleteOne({ _id: workspace._id });
   await dropToken(ctx, link);
   await ctx.publisher.toWorkspace(workspace._id, 'admins', {
-    type: 'workspace.updated',
+    type: 'inviteLink.revoked',
     actorId,
-    data: { workspaceId: workspace._id, inviteLink: null },
+    data: { workspaceId: workspace._id },
     audit: { target: { kind: 'inviteLink', id: workspace._id, label: workspace.name }, before: { role: link.role }, after: null },
   });
 }

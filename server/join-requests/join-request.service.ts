@@ -58,10 +58,12 @@ export async function requestToJoin(ctx: AppContext, workspace: WorkspaceDoc, us
     return (await ctx.models.JoinRequest.findOne({ pendingKey: doc.pendingKey }).lean())!;
   }
   const [view] = await present(ctx, [doc]);
-  await ctx.publisher.toWorkspace(workspace._id, 'admins', { type: 'joinRequest.created', actorId: user._id, data: { request: view } });
+  await ctx.publisher.toWorkspace(workspace._id, 'admins', { type: 'joinRequest.created', actorId: user._id, data: { request: view!, pendingCount: await pendingCount(ctx, workspace._id) } });
   await notifyAdmins(ctx, workspace._id, 'joinRequest.created', { workspaceName: workspace.name, requestId: doc._id, name: user.name, email: user.email }, user._id);
   return doc;
 }
+
+const pendingCount = (ctx: AppContext, workspaceId: string) => ctx.models.JoinRequest.countDocuments({ workspaceId, status: 'pending' });
 
 export async function listJoinRequests(ctx: AppContext, workspace: WorkspaceDoc, q: { limit: number; cursor?: string; status?: string }): Promise<Page<JoinRequestView>> {
   const filter: Record<string, unknown> = { workspaceId: workspace._id };
@@ -118,7 +120,7 @@ export async function decideJoinRequest(ctx: AppContext, workspace: WorkspaceDoc
   await ctx.publisher.toWorkspace(workspace._id, 'admins', {
     type: 'joinRequest.decided',
     actorId: actor._id,
-    data: { request: view },
+    data: { request: view!, pendingCount: await pendingCount(ctx, workspace._id) },
     audit: { target: { kind: 'joinRequest', id: requestId, label: view!.user.email }, before: { status: 'pending' }, after: { status: decision, role: finalRole } },
   });
   if (requester) {

@@ -1,7 +1,8 @@
 import mongoose from 'mongoose';
 import type { Server } from 'socket.io';
 import type { Logger } from 'pino';
-import type { EventAudience, EventEnvelope, EventType } from '../../shared/events.js';
+import type { EventAudience, EventEnvelope } from '../../shared/events.js';
+import type { EventType, UserEventMap, UserEventType, WorkspaceEventMap, WorkspaceEventType } from '../../shared/event-map.js';
 import type { Models } from '../db/models.js';
 import { eventId, seqOf, type EventDoc } from './event.model.js';
 import { isDuplicateKey } from '../db/claims.js';
@@ -18,11 +19,14 @@ export const rooms = {
   workspaceAdmins: (workspaceId: string) => `workspace:${workspaceId}:admins`,
 };
 
-export interface PublishInput {
-  type: EventType;
+/** An event to publish: its type and the data the event map gives that type. */
+export interface PublishInput<T extends EventType = EventType, D = unknown> {
+  type: T;
   actorId: string | null;
-  data: Record<string, unknown>;
+  data: D;
 }
+export type WorkspaceEventInput<T extends WorkspaceEventType> = PublishInput<T, WorkspaceEventMap[T]> & { audit?: AuditInput };
+export type UserEventInput<T extends UserEventType> = PublishInput<T, UserEventMap[T]> & { workspaceId?: string | null };
 
 /** An admin action's record for the audit log: what it touched, before and after. */
 export interface AuditInput {
@@ -55,7 +59,7 @@ export class Publisher {
   }
 
   /** An event of a workspace, seen by its members or by its Super Admins only. */
-  async toWorkspace(workspaceId: string, audience: Exclude<EventAudience, 'user'>, input: PublishInput & { audit?: AuditInput }) {
+  async toWorkspace<T extends WorkspaceEventType>(workspaceId: string, audience: Exclude<EventAudience, 'user'>, input: WorkspaceEventInput<T>) {
     const room = audience === 'admins' ? rooms.workspaceAdmins(workspaceId) : rooms.workspace(workspaceId);
     const envelope = await this.publish(rooms.workspace(workspaceId), room, workspaceId, audience, input);
     if (input.audit) {
@@ -74,7 +78,7 @@ export class Publisher {
   }
 
   /** An event for one person (e.g. `notification.created`), on every tab they have open. */
-  toUser(userId: string, input: PublishInput & { workspaceId?: string | null }) {
+  toUser<T extends UserEventType>(userId: string, input: UserEventInput<T>) {
     return this.publish(rooms.user(userId), rooms.user(userId), input.workspaceId ?? null, 'user', input);
   }
 
@@ -111,7 +115,7 @@ export class Publisher {
         actorId: input.actorId,
         audience,
         at: new Date(),
-        data: input.data,
+        data: input.data as Record<string, unknown>,
       };
       try {
         await this.models.Event.create(doc);

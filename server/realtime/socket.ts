@@ -1,23 +1,14 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import type { RedisClientType } from 'redis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { AppContext } from '../context.js';
-import type { ClientToServerEvents, ServerToClientEvents, AckError } from '../../shared/events.js';
 import { authenticateToken } from '../accounts/session.service.js';
 import { sessionTokenOf } from '../http/auth.middleware.js';
 import { isAllowedOrigin } from '../http/origin.js';
-import { toAppError } from '../http/errors.js';
 import { rooms } from './publisher.js';
+import type { AppServer } from './socket-types.js';
 import { workspaceHandlers } from './workspace.handlers.js';
-
-export interface SocketData {
-  userId: string;
-  sessionId: string;
-}
-
-export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export function createSocketServer(ctx: AppContext, http: HttpServer, redis: RedisClientType | null): AppServer {
   const io: AppServer = new Server(http, {
@@ -50,27 +41,4 @@ export function createSocketServer(ctx: AppContext, http: HttpServer, redis: Red
   });
 
   return io;
-}
-
-/**
- * Wraps a socket message handler: the ack is optional for the client, and
- * anything thrown becomes an error ack with a stable code; the process never
- * crashes on input.
- */
-export function handle<R extends object>(
-  ctx: AppContext,
-  work: (payload: unknown) => Promise<R>,
-): (payload: unknown, ack?: unknown) => void {
-  return (payload, ack) => {
-    const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {};
-    work(payload).then(
-      (result) => reply({ ok: true, ...result }),
-      (err) => {
-        const e = toAppError(err);
-        if (e.status >= 500) ctx.log.error({ err }, 'socket handler failed');
-        const body: AckError = { ok: false, error: e.toJSON() };
-        reply(body);
-      },
-    );
-  };
 }

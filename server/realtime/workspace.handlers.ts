@@ -5,7 +5,8 @@ import { parse } from '../http/validate.js';
 import { AppError, notFound } from '../http/errors.js';
 import { loadWorkspace } from '../workspaces/access.js';
 import { rooms } from './publisher.js';
-import { handle, type AppSocket } from './socket.js';
+import { handle } from './socket-handler.js';
+import type { AppSocket } from './socket-types.js';
 
 /**
  * `workspace:subscribe`: a member joins the rooms of a workspace the server

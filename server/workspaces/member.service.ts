@@ -161,9 +161,9 @@ export async function transferOwnership(ctx: AppContext, workspace: WorkspaceDoc
   if (membership.role !== 'super_admin') await changeRole(ctx, workspace, toUserId, 'super_admin', actorId);
   await ctx.models.Workspace.updateOne({ _id: workspace._id }, { $set: { ownerId: toUserId } });
   await ctx.publisher.toWorkspace(workspace._id, 'members', {
-    type: 'workspace.updated',
+    type: 'ownership.transferred',
     actorId,
-    data: { workspaceId: workspace._id, ownerId: toUserId },
+    data: { workspaceId: workspace._id, ownerId: toUserId, previousOwnerId: workspace.ownerId },
     audit: { target: memberTarget(user), before: { ownerId: actorId }, after: { ownerId: toUserId } },
   });
 }

@@ -4,12 +4,14 @@ import { AddSeatsSchema, CreateSubworkspaceSchema, CreateWorkspaceSchema, Update
 import { parse } from '../http/validate.js';
 import { authOf } from '../http/auth.middleware.js';
 import { idParam } from '../http/params.js';
-import { forbidden, notFound } from '../http/errors.js';
+import { forbidden } from '../http/errors.js';
 import { loadAuthorized, loadWorkspace, mayAllocate, mayDelete } from './access.js';
 import { listMyWorkspaces } from './membership.service.js';
 import { addSeats, createRootWorkspace, createSubworkspace, deleteWorkspace, listSubworkspaces, updateWorkspace } from './workspace.service.js';
 import { presentSubworkspace, presentWorkspace } from './workspace.presenter.js';
-import { readImageUpload, setWorkspaceImage } from './workspace-image.js';
+import { setWorkspaceImage } from './workspace-image.js';
+import { readImageUpload } from '../files/upload.js';
+import { loadImage, sendImage } from '../files/image-store.js';
 
 export function workspaceRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -53,14 +55,7 @@ export function workspaceRoutes(ctx: AppContext): Router {
   r.get('/workspaces/:id/image', async (req, res) => {
     const id = idParam(req.params.id, 'Workspace not found');
     await loadAuthorized(ctx, id, authOf(req).user._id, 'workspace.view');
-    const image = await ctx.models.WorkspaceImage.findById(id).lean();
-    if (!image) throw notFound('No image');
-    res.set({
-      'Content-Type': image.contentType,
-      'Cache-Control': 'private, max-age=31536000, immutable',
-      'Content-Security-Policy': "default-src 'none'",
-    });
-    res.send(Buffer.from(image.data.buffer ?? image.data));
+    sendImage(res, await loadImage(ctx, id));
   });
 
   r.get('/workspaces/:id/subworkspaces', async (req, res) => {

@@ -11,6 +11,7 @@ import { announceSeats } from './seat-events.js';
 import { addMemberByEmail, addMembership, removeMembership } from './member.service.js';
 import { createInvitations } from '../invitations/invitation.service.js';
 import { dropWorkspaceAssets } from '../assets/asset.service.js';
+import { deleteImage } from '../files/image-store.js';
 
 const workspaceTarget = (w: Pick<WorkspaceDoc, '_id' | 'name'>) => ({ kind: 'workspace', id: w._id, label: w.name });
 
@@ -137,9 +138,9 @@ export async function addSeats(ctx: AppContext, w: WorkspaceDoc, add: number, ac
   await purchaseSeats(ctx, w._id, add, actorId);
   const seats = await seatUsage(ctx, w._id);
   await ctx.publisher.toWorkspace(w._id, 'admins', {
-    type: 'workspace.updated',
+    type: 'seats.purchased',
     actorId,
-    data: { workspaceId: w._id, seatsPurchased: add },
+    data: { workspaceId: w._id, added: add, seats },
     audit: { target: { kind: 'seats', id: w._id, label: w.name }, before: { limit: before.limit }, after: { limit: seats.limit, purchased: add } },
   });
   await announceSeats(ctx, w._id, actorId);
@@ -157,7 +158,7 @@ export async function deleteWorkspace(ctx: AppContext, w: WorkspaceDoc, actorId:
   const memberships = await ctx.models.Membership.find({ workspaceId: w._id }, { userId: 1 }).lean();
   for (const m of memberships) await removeMembership(ctx, w, m.userId, actorId, 'deleted');
   await ctx.models.Workspace.deleteOne({ _id: w._id });
-  await ctx.models.WorkspaceImage.deleteOne({ _id: w._id });
+  await deleteImage(ctx, w._id);
   if (ownsPool(w)) await dropPool(ctx, w._id);
   if (w.parentId) {
     await ctx.publisher.toWorkspace(w.parentId, 'admins', {

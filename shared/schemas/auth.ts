@@ -40,7 +40,12 @@ export interface UserView {
   id: string;
   email: string;
   name: string;
+  /** Whether the person showed they receive mail at `email` (the link of the verification mail, or an invitation's). */
+  emailVerified: boolean;
 }
+
+/** A token from a verification mail link. */
+export const VerifyEmailSchema = z.strictObject({ token: z.string().min(20).max(100).regex(/^[A-Za-z0-9_-]+$/, 'Invalid token') });
 
 export interface MembershipView {
   workspace: { id: string; name: string; parentId: string | null };
@@ -50,4 +55,9 @@ export interface MembershipView {
 export interface MeView {
   user: UserView;
   memberships: MembershipView[];
+  /** What this console offers this person, beyond their roles. */
+  features: {
+    /** The dev outbox is active here (no SMTP, not production) and the person administers a workspace. */
+    devOutbox: boolean;
+  };
 }

@@ -9,7 +9,7 @@ export const CreateInvitationsSchema = z.strictObject({
 });
 export type CreateInvitations = z.infer<typeof CreateInvitationsSchema>;
 
-export const InvitationStatusSchema = z.enum(['sent', 'accepted', 'revoked', 'expired']);
+export const InvitationStatusSchema = z.enum(['sent', 'accepted', 'declined', 'revoked', 'expired']);
 export type InvitationStatus = z.infer<typeof InvitationStatusSchema>;
 export const InvitationsQuerySchema = ListQuerySchema.extend({ status: InvitationStatusSchema.optional() });
 
@@ -82,4 +82,32 @@ export interface SuggestionView {
   userId: string;
   name: string;
   email: string;
+}
+
+/** An invitation as the invited person sees it (their own pending invitations, in the app). */
+export interface IncomingInvitationView {
+  id: string;
+  workspace: { id: string; name: string };
+  role: Role;
+  invitedBy: { name: string };
+  status: InvitationStatus;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** A join request as the person who made it sees it. */
+export interface MyJoinRequestView {
+  id: string;
+  workspace: { id: string; name: string };
+  status: 'pending' | 'approved' | 'denied';
+  role: Role;
+  createdAt: string;
+  decidedAt: string | null;
+}
+
+/** What an invite link opens, shown before joining. */
+export interface JoinLinkPreview {
+  workspace: { name: string; imageUrl: string | null };
+  role: Role;
+  requireApproval: boolean;
 }

@@ -15,7 +15,7 @@ describe('sign up', () => {
     const email = uniqueEmail('New');
     const res = await client.post('/api/auth/signup', { email: `  ${email.toUpperCase()} `, name: ' Ada ', password: 'longenough' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ user: { id: expect.any(String), email: email.toLowerCase(), name: 'Ada' } });
+    expect(res.body).toEqual({ user: { id: expect.any(String), email: email.toLowerCase(), name: 'Ada', emailVerified: false } });
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('sid='))!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);

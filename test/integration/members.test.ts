@@ -79,7 +79,7 @@ describe('adding, roles, removal, leaving and ownership', () => {
     expect((await owner.client.post(`/api/workspaces/${ws}/leave`)).status).toBe(204);
     expect((await owner.client.get(`/api/workspaces/${ws}`)).status).toBe(404);
     const audit = await other.client.get(`/api/workspaces/${ws}/audit`);
-    expect(audit.body.items.map((e: { type: string }) => e.type)).toEqual(['member.removed', 'member.updated', 'workspace.updated', 'member.updated']);
+    expect(audit.body.items.map((e: { type: string }) => e.type)).toEqual(['member.removed', 'member.updated', 'ownership.transferred', 'member.updated']);
     expect(audit.body.items[1]).toMatchObject({ before: { role: 'super_admin' }, after: { role: 'viewer' }, actor: { id: other.user._id } });
   });
 
@@ -128,13 +128,13 @@ describe('revocation reaches live connections', () => {
     const socket = await connectSocket(server.url, admin.client.cookie);
     await emitAck(socket, 'workspace:subscribe', { workspaceId: ws });
     expect((await owner.client.post(`/api/workspaces/${ws}/seats`, { add: 1 })).status).toBe(200);
-    await waitFor(() => socket.received.some((e) => e.type === 'workspace.updated' && 'seatsPurchased' in e.data), 'admin event while admin');
+    await waitFor(() => socket.received.some((e) => e.type === 'seats.purchased'), 'admin event while admin');
 
     expect((await owner.client.request('PATCH', `/api/workspaces/${ws}/members/${admin.user._id}`, { role: 'viewer' })).status).toBe(200);
     await waitFor(() => socket.received.some((e) => e.type === 'member.updated' && e.id.startsWith('user:')), 'own role change', 2000);
     expect((await admin.client.post(`/api/workspaces/${ws}/seats`, { add: 1 })).status).toBe(403);
 
-    const count = () => socket.received.filter((e) => e.type === 'workspace.updated' && 'seatsPurchased' in e.data).length;
+    const count = () => socket.received.filter((e) => e.type === 'seats.purchased').length;
     const adminEvents = count();
     expect((await owner.client.post(`/api/workspaces/${ws}/seats`, { add: 1 })).status).toBe(200);
     await waitFor(() => socket.received.filter((e) => e.type === 'seats.updated').length >= 2, 'member-level seats.updated');

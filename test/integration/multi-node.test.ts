@@ -25,7 +25,7 @@ describe('several nodes behind Redis', () => {
     const onA = await connectSocket(a.url, owner.client.cookie);
     await emitAck(onB, 'workspace:subscribe', { workspaceId: ws });
     await emitAck(onA, 'workspace:subscribe', { workspaceId: ws });
-    const sent = await a.ctx.publisher.toWorkspace(ws, 'members', { type: 'workspace.updated', actorId: owner.user.id, data: { name: 'x' } });
+    const sent = await a.ctx.publisher.toWorkspace(ws, 'members', { type: 'workspace.updated', actorId: owner.user.id, data: { workspaceId: ws, name: 'x' } });
     await waitFor(() => onB.received.length === 1 && onA.received.length === 1, 'delivery on both nodes');
     expect(onB.received[0]).toEqual(sent);
     onA.close();
@@ -54,7 +54,7 @@ describe('several nodes behind Redis', () => {
     const owner = await signedInClient(a.url);
     const ws = await createWorkspace(a.ctx, owner.user.id);
     const base = Number((await a.ctx.publisher.cursorOf(`workspace:${ws}`))!.split(':').pop());
-    const publish = (node: typeof a, n: number) => node.ctx.publisher.toWorkspace(ws, 'members', { type: 'workspace.updated', actorId: null, data: { n } });
+    const publish = (node: typeof a, n: number) => node.ctx.publisher.toWorkspace(ws, 'members', { type: 'workspace.updated', actorId: null, data: { n } as never });
     const sent = await Promise.all(Array.from({ length: 40 }, (_, i) => publish(i % 2 ? a : b, i)));
     const seqs = sent.map((e) => Number(e.id.split(':').pop())).sort((x, y) => x - y);
     expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => base + i + 1));

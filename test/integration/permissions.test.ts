@@ -84,10 +84,10 @@ describe('the permission matrix over sockets', () => {
       const w = await world(role);
       const socket = await connectSocket(server.url, w.actor.client.cookie);
       expect((await emitAck(socket, 'workspace:subscribe', { workspaceId: w.ws })).ok).toBe(true);
-      // Adding seats: `workspace.updated` (admins only) then `seats.updated` (every member).
+      // Adding seats: `seats.purchased` (admins only) then `seats.updated` (every member).
       expect((await w.owner.client.post(`/api/workspaces/${w.ws}/seats`, { add: 1 })).status).toBe(200);
       await waitFor(() => socket.received.some((e) => e.type === 'seats.updated'), 'seats.updated');
-      const adminOnly = socket.received.filter((e) => e.type === 'workspace.updated' && 'seatsPurchased' in e.data);
+      const adminOnly = socket.received.filter((e) => e.type === 'seats.purchased');
       expect(adminOnly.length).toBe(role === 'super_admin' ? 1 : 0);
       socket.close();
     });

@@ -84,7 +84,7 @@ describe('seat rules', () => {
     expect(bought.status).toBe(200);
     expect(bought.body).toEqual({ seats: { limit: 13, used: 11, reserved: 0 } });
     expect((await owner.client.post(`/api/workspaces/${ws}/members`, { email: late.email, role: 'viewer' })).status).toBe(201);
-    const audit = await owner.client.get(`/api/workspaces/${ws}/audit?type=workspace.updated`);
+    const audit = await owner.client.get(`/api/workspaces/${ws}/audit?type=seats.purchased`);
     expect(audit.body.items[0]).toMatchObject({ target: { kind: 'seats', id: ws }, before: { limit: 11 }, after: { limit: 13, purchased: 2 } });
   });
 

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const publish = (workspaceId: string, audience: 'members' | 'admins', n: number) =>
-  server.ctx.publisher.toWorkspace(workspaceId, audience, { type: 'workspace.updated', actorId: null, data: { n } });
+  server.ctx.publisher.toWorkspace(workspaceId, audience, { type: 'workspace.updated', actorId: null, data: { n } as never });
 
 describe('socket authentication', () => {
   it('refuses a connection without a valid session with connect_error "unauthenticated"', async () => {
@@ -33,7 +33,7 @@ describe('socket authentication', () => {
     const tab1 = await connectSocket(server.url, alice.client.cookie);
     const tab2 = await connectSocket(server.url, alice.client.cookie);
     const other = await connectSocket(server.url, bob.client.cookie);
-    const sent = await server.ctx.publisher.toUser(alice.user.id, { type: 'notification.created', actorId: null, data: { text: 'hi' } });
+    const sent = await server.ctx.publisher.toUser(alice.user.id, { type: 'notification.created', actorId: null, data: { text: 'hi' } as never });
     await waitFor(() => tab1.received.length === 1 && tab2.received.length === 1, 'both tabs to receive');
     expect(tab1.received[0]).toEqual(sent);
     expect(sent).toEqual({ id: expect.stringMatching(/^user:/), type: 'notification.created', workspaceId: null, actorId: null, at: expect.any(String), data: { text: 'hi' } });

@@ -31,8 +31,8 @@ describe('expiry by query and sweep', () => {
 
   it('events older than the retention period are swept; a cursor pointing at a swept event asks for a resync', async () => {
     const ws = 'sweepws000000000000000000';
-    const old = await server.ctx.publisher.toWorkspace(ws, 'members', { type: 'workspace.updated', actorId: null, data: {} });
-    const recent = await server.ctx.publisher.toWorkspace(ws, 'members', { type: 'workspace.updated', actorId: null, data: {} });
+    const old = await server.ctx.publisher.toWorkspace(ws, 'members', { type: 'workspace.updated', actorId: null, data: { workspaceId: ws } });
+    const recent = await server.ctx.publisher.toWorkspace(ws, 'members', { type: 'workspace.updated', actorId: null, data: { workspaceId: ws } });
     await server.ctx.models.Event.updateOne({ _id: old.id }, { $set: { at: new Date(Date.now() - 40 * 86_400_000) } });
     expect(await server.ctx.publisher.sweep(30)).toBe(1);
     expect(await server.ctx.models.Event.exists({ _id: old.id })).toBeNull();

@@ -145,7 +145,7 @@ describe('workspace image', () => {
     expect(wrongField.status).toBe(400);
     const notMultipart = await owner.client.post(`/api/workspaces/${ws}/image`, { image: 'x' });
     expect(notMultipart.status).toBe(400);
-    expect(await server.ctx.models.WorkspaceImage.exists({ _id: ws })).toBeNull();
+    expect(await server.ctx.models.StoredImage.exists({ _id: ws })).toBeNull();
     expect((await server.ctx.models.Workspace.findById(ws).lean())!.imageUrl).toBeNull();
   });
 });
@@ -227,7 +227,7 @@ describe('audit log', () => {
     for (const name of ['One', 'Two', '=HYPERLINK("http://x")']) await owner.client.request('PATCH', `/api/workspaces/${ws}`, { name });
     await owner.client.post(`/api/workspaces/${ws}/seats`, { add: 3 });
     const page1 = await owner.client.get(`/api/workspaces/${ws}/audit?limit=2`);
-    expect(page1.body.items.map((e: { type: string }) => e.type)).toEqual(['workspace.updated', 'workspace.updated']);
+    expect(page1.body.items.map((e: { type: string }) => e.type)).toEqual(['seats.purchased', 'workspace.updated']);
     expect(page1.body.items[0].target.kind).toBe('seats');
     const page2 = await owner.client.get(`/api/workspaces/${ws}/audit?limit=2&cursor=${page1.body.nextCursor}`);
     expect(page2.body.items.map((e: { after: { name: string } }) => e.after.name)).toEqual(['Two', 'One']);

@@ -33,6 +33,7 @@ export const enInvitations = {
   'invitation.status.expired': 'Expired',
   'invitation.status.accepted': 'Accepted',
   'invitation.status.revoked': 'Revoked',
+  'invitation.status.declined': 'Declined',
   'invitation.expires': 'Expires {date}',
   'invitation.expired': 'Expired {date}',
   'invitation.invitedBy': 'Invited by {name}',

@@ -35,6 +35,7 @@ export const frInvitations: Record<keyof typeof enInvitations, string> = {
   'invitation.status.expired': 'Expirée',
   'invitation.status.accepted': 'Acceptée',
   'invitation.status.revoked': 'Révoquée',
+  'invitation.status.declined': 'Refusée',
   'invitation.expires': 'Expire le {date}',
   'invitation.expired': 'Expirée le {date}',
   'invitation.invitedBy': 'Invitée par {name}',

@@ -76,8 +76,8 @@ export class AssetLibrary implements LiveStore {
       'asset.shared': ({ asset }) => this.upsert(asset),
       'asset.deleted': ({ assetId }) => this.drop(assetId),
       'asset.unshared': (d) => ('asset' in d ? this.upsert(d.asset) : this.drop(d.assetId)),
-      'workspace.updated': ({ avatarSlots }) => {
-        if (avatarSlots) this.slots = avatarSlots;
+      'avatarSlots.updated': ({ avatarSlots }) => {
+        this.slots = avatarSlots;
       },
     });
   }

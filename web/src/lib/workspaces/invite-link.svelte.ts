@@ -47,14 +47,17 @@ export class InviteLinkState implements LiveStore {
     this.revealed = url ?? null;
   }
 
+  #replaced(link: InviteLinkView | null) {
+    if (link === null || link.createdAt !== this.link?.createdAt) this.revealed = null;
+    this.link = link;
+  }
+
   apply(e: EventEnvelope) {
     onWorkspaceEvent(e, this.workspaceId, {
-      'workspace.updated': (d) => {
-        if (d.inviteLink === undefined) return;
-        // Another admin rotated or revoked it: the URL shown here died with the old token.
-        if (d.inviteLink === null || d.inviteLink.createdAt !== this.link?.createdAt) this.revealed = null;
-        this.link = d.inviteLink;
-      },
+      // Another admin rotated or revoked it: the URL shown here died with the old token.
+      'inviteLink.created': ({ link }) => this.#replaced(link),
+      'inviteLink.rotated': ({ link }) => this.#replaced(link),
+      'inviteLink.revoked': () => this.#replaced(null),
       // Someone may have come through the link: its use count moved.
       'member.added': () => void this.#refresh(),
       'joinRequest.created': () => void this.#refresh(),

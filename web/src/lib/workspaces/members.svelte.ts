@@ -61,8 +61,8 @@ export class MembersList extends CursorPages<MemberView> implements LiveStore {
         if (this.items.some((m) => m.userId === member.userId)) this.upsert(member);
       },
       'member.removed': ({ userId }) => this.drop(userId),
-      'workspace.updated': ({ ownerId }) => {
-        if (ownerId) this.items = this.items.map((m) => ({ ...m, isOwner: m.userId === ownerId }));
+      'ownership.transferred': ({ ownerId }) => {
+        this.items = this.items.map((m) => ({ ...m, isOwner: m.userId === ownerId }));
       },
     });
   }

@@ -93,7 +93,9 @@ export class WorkspaceState {
         if (d.name !== undefined) view.name = d.name;
         if (d.imageUrl !== undefined) view.imageUrl = d.imageUrl;
         if (d.settings) view.settings = d.settings;
-        if (d.ownerId) view.ownerId = d.ownerId;
+      },
+      'ownership.transferred': ({ ownerId }) => {
+        view.ownerId = ownerId;
       },
       'seats.updated': (d) => {
         if (d.poolId === view.poolId) view.seats = d.seats;

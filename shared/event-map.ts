@@ -1,0 +1,136 @@
+import type { Role, UserView } from './schemas/auth.js';
+import type { MemberView, SeatsView, SubworkspaceView, WorkspaceSettingsView } from './schemas/workspaces.js';
+import type { IncomingInvitationView, InvitationView, InviteLinkView, JoinRequestView, MyJoinRequestView, NotificationView } from './schemas/invitations.js';
+import type { AssetView, AvatarSlotsView } from './schemas/assets.js';
+
+/**
+ * The data of every event of a workspace's stream, by type: one type per kind
+ * of change. The publisher, the web stores and the audit log use this map,
+ * so a payload cannot drift from what its readers expect.
+ */
+export interface WorkspaceEventMap {
+  /** Renamed, new image, or settings changed (only the fields that changed). */
+  'workspace.updated': { workspaceId: string; name?: string; imageUrl?: string | null; settings?: WorkspaceSettingsView };
+  'ownership.transferred': { workspaceId: string; ownerId: string; previousOwnerId: string };
+  /** The seat counts of a pool the workspace draws from. */
+  'seats.updated': { poolId: string; seats: SeatsView };
+  /** Admins only: seats bought for the workspace's own pool. */
+  'seats.purchased': { workspaceId: string; added: number; seats: SeatsView };
+  'avatarSlots.updated': { workspaceId: string; avatarSlots: AvatarSlotsView };
+  'member.added': { member: MemberView };
+  'member.updated': { member: MemberView };
+  'member.removed': { userId: string; reason: 'removed' | 'left' };
+  /** Admins only, like the invite-link and join-request events. */
+  'invitation.created': { invitation: InvitationView };
+  'invitation.updated': { invitation: InvitationView };
+  'invitation.revoked': { invitation: InvitationView };
+  /** Never with the link's token. */
+  'inviteLink.created': { link: InviteLinkView };
+  'inviteLink.rotated': { link: InviteLinkView };
+  'inviteLink.revoked': { workspaceId: string };
+  'joinRequest.created': { request: JoinRequestView; pendingCount: number };
+  'joinRequest.decided': { request: JoinRequestView; pendingCount: number };
+  /** On the owner: the asset with `sharedWith`; on a workspace it is shared into: with `sharedFrom`. */
+  'asset.created': { asset: AssetView };
+  'asset.updated': { asset: AssetView };
+  'asset.deleted': { assetId: string };
+  'asset.shared': { asset: AssetView };
+  /** On the target: only the id; on the owner: the asset with its remaining shares. */
+  'asset.unshared': { assetId: string } | { asset: AssetView; targetWorkspaceId: string };
+  /** Admins of the parent: its sub-workspaces. */
+  'subworkspace.created': { subworkspace: SubworkspaceView };
+  'subworkspace.updated': { subworkspace: SubworkspaceView };
+  'subworkspace.deleted': { workspaceId: string; name: string };
+}
+
+/**
+ * The data of every event of a person's own stream, by type. A type shared
+ * with the workspace map means "about you": `member.added` here says "you
+ * were added", `invitation.created` "you were invited".
+ */
+export interface UserEventMap {
+  'member.added': { workspaceId: string; role: Role };
+  'member.updated': { workspaceId: string; role: Role };
+  'access.revoked': { workspaceId: string; workspaceName: string; reason: 'removed' | 'left' | 'deleted' };
+  'notification.created': { notification: NotificationView };
+  /** A notification whose subject changed (a join request decided by another admin). */
+  'notification.updated': { notification: NotificationView };
+  /** Read in some tab: every tab of the person sets the same count. */
+  'notification.read': { ids: string[] | 'all'; unreadCount: number };
+  'invitation.created': { invitation: IncomingInvitationView };
+  'invitation.updated': { invitation: IncomingInvitationView };
+  'joinRequest.created': { request: MyJoinRequestView };
+  'joinRequest.decided': { request: MyJoinRequestView };
+  /** The address was verified (perhaps in another browser): every tab drops its banner. */
+  'user.verified': { user: UserView };
+}
+
+export type WorkspaceEventType = keyof WorkspaceEventMap;
+export type UserEventType = keyof UserEventMap;
+export type EventType = WorkspaceEventType | UserEventType;
+
+/** Every event type, for filters and checks (kept equal to the maps by the type below). */
+export const EVENT_TYPES = [
+  'workspace.updated',
+  'ownership.transferred',
+  'seats.updated',
+  'seats.purchased',
+  'avatarSlots.updated',
+  'member.added',
+  'member.updated',
+  'member.removed',
+  'invitation.created',
+  'invitation.updated',
+  'invitation.revoked',
+  'inviteLink.created',
+  'inviteLink.rotated',
+  'inviteLink.revoked',
+  'joinRequest.created',
+  'joinRequest.decided',
+  'asset.created',
+  'asset.updated',
+  'asset.deleted',
+  'asset.shared',
+  'asset.unshared',
+  'subworkspace.created',
+  'subworkspace.updated',
+  'subworkspace.deleted',
+  'access.revoked',
+  'notification.created',
+  'notification.updated',
+  'notification.read',
+  'user.verified',
+] as const satisfies readonly EventType[];
+
+type Missing = Exclude<EventType, (typeof EVENT_TYPES)[number]>;
+/** Fails to compile when a type of the maps is missing from EVENT_TYPES. */
+export const EVENT_TYPES_COMPLETE: Missing extends never ? true : Missing = true;
+
+/**
+ * The admin actions of the audit log, each a kind of change read as a
+ * sentence; the log's filter offers exactly these.
+ */
+export const AUDITED_TYPES = [
+  'workspace.updated',
+  'ownership.transferred',
+  'seats.purchased',
+  'avatarSlots.updated',
+  'member.added',
+  'member.updated',
+  'member.removed',
+  'invitation.created',
+  'invitation.updated',
+  'invitation.revoked',
+  'inviteLink.created',
+  'inviteLink.rotated',
+  'inviteLink.revoked',
+  'joinRequest.decided',
+  'asset.created',
+  'asset.updated',
+  'asset.deleted',
+  'asset.shared',
+  'asset.unshared',
+  'subworkspace.created',
+  'subworkspace.deleted',
+] as const satisfies readonly WorkspaceEventType[];
+export type AuditedType = (typeof AUDITED_TYPES)[number];
