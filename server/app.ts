@@ -24,7 +24,7 @@ import { assetRoutes } from './assets/asset.routes.js';
 export function createApp(ctx: AppContext, webHandler: RequestHandler | null): Express {
   const app = express();
   app.disable('x-powered-by');
-  if (ctx.config.TRUST_PROXY) app.set('trust proxy', true);
+  app.set('trust proxy', ctx.trustProxy);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -1,8 +1,43 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const isProxyAddress = (entry: string) => {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || extra !== undefined) return false;
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+};
+
+/**
+ * Which reverse proxies to believe about the client's address and scheme:
+ * none (`false`), the nearest `n` hops, or a list of proxy addresses and
+ * subnets (`10.0.0.1, 192.168.0.0/16, loopback`), as Express reads them.
+ * `true` would believe any client that sends `X-Forwarded-For`, so it is refused.
+ */
+const TrustProxySchema = z
+  .string()
+  .trim()
+  .transform((v, ctx): false | number | string[] => {
+    if (v === 'false' || v === '0' || v === 'no') return false;
+    if (/^\d+$/.test(v)) return Number(v);
+    if (v === 'true' || v === 'yes') {
+      ctx.addIssue({ code: 'custom', message: 'true would trust any client that sends X-Forwarded-For; set the number of proxies in front (e.g. 1) or their addresses' });
+      return z.NEVER;
+    }
+    const list = v.split(',').map((e) => e.trim()).filter(Boolean);
+    const bad = list.filter((e) => !isProxyAddress(e));
+    if (list.length === 0 || bad.length) {
+      ctx.addIssue({ code: 'custom', message: `use false, a hop count, or proxy addresses/subnets (not: ${bad.join(', ') || 'empty'})` });
+      return z.NEVER;
+    }
+    return list;
+  });
 
 const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -16,13 +51,17 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: bool.default(true),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Consecutive failed sign-ins to one account from one address before that address waits out the window. */
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
-  LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(50),
+  /** Sign-in attempts from one address per day, whatever the account. */
+  LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(500),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Failed sign-ins to one account (from every address) in the window after which its attempts are slowed down, never refused. */
+  LOGIN_SLOWDOWN_AFTER: z.coerce.number().int().min(1).default(20),
   SIGNUP_MAX_PER_IP: z.coerce.number().int().min(1).default(20),
   HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: TrustProxySchema.default(false),
   DEFAULT_SEATS: z.coerce.number().int().min(1).max(100_000).default(10),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Workspace Console <no-reply@localhost>'),
@@ -30,6 +69,8 @@ const ConfigSchema = z.object({
   INVITE_MAIL_PER_DAY: z.coerce.number().int().min(1).default(500),
   JOIN_MAX_PER_HOUR: z.coerce.number().int().min(1).default(30),
   TOKEN_LOOKUP_MAX_PER_HOUR: z.coerce.number().int().min(1).default(120),
+  VERIFICATION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(48),
+  VERIFY_MAIL_PER_HOUR: z.coerce.number().int().min(1).default(5),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

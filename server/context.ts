@@ -6,6 +6,7 @@ import type { RateLimiter } from './http/rate-limit.js';
 import type { Models } from './db/models.js';
 import type { Publisher } from './realtime/publisher.js';
 import type { Mailer } from './mail/mailer.js';
+import type { TrustProxy } from './http/proxy.js';
 
 /** What every route, socket handler and domain service of one process shares. */
 export interface AppContext {
@@ -21,4 +22,6 @@ export interface AppContext {
   /** The current time; tests move it to make invitations expire. */
   now(): Date;
   mailer: Mailer;
+  /** Which hops may tell the client's address and scheme (`TRUST_PROXY`). */
+  trustProxy: TrustProxy;
 }

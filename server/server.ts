@@ -12,7 +12,8 @@ import type { AppContext } from './context.js';
 import { connectDatabase } from './db/connect.js';
 import { createModels, syncIndexes } from './db/models.js';
 import { PasswordHasher } from './accounts/password.js';
-import { MemoryRateLimiter, RedisRateLimiter } from './http/rate-limit.js';
+import { FlexibleRateLimiter } from './http/rate-limit.js';
+import { compileTrustProxy } from './http/proxy.js';
 import { Publisher } from './realtime/publisher.js';
 import { createSocketServer } from './realtime/socket.js';
 import type { AppServer } from './realtime/socket-types.js';
@@ -69,10 +70,11 @@ export async function startServer(
     conn,
     models,
     hasher: new PasswordHasher(config.HASH_CONCURRENCY),
-    limiter: redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter(),
+    limiter: new FlexibleRateLimiter(redis),
     publisher: new Publisher(models, log),
     publicUrl: () => (config.PUBLIC_URL ?? `http://localhost:${boundPort}`).replace(/\/$/, ''),
     now: opts.now ?? (() => new Date()),
+    trustProxy: compileTrustProxy(config.TRUST_PROXY),
     mailer: config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM) : new OutboxMailer(models.Outbox, () => ctx.now()),
   };
 

@@ -24,8 +24,17 @@ export const notFound = (what = 'Not found') => new AppError('not_found', what);
 export const forbidden = (message = 'You are not allowed to do this') => new AppError('forbidden', message);
 export const unauthenticated = (message = 'Sign in to continue') => new AppError('unauthenticated', message);
 export const conflict = (message: string, details?: unknown) => new AppError('conflict', message, details);
-export const rateLimited = (retryAfterSeconds: number) =>
-  new AppError('rate_limited', `Too many attempts. Try again in ${retryAfterSeconds} seconds.`, { retryAfter: retryAfterSeconds }, {
+/** A wait as people say it: minutes, or hours past 90 minutes; never raw seconds. */
+export function waitText(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  if (minutes <= 90) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  const hours = Math.ceil(minutes / 60);
+  return `${hours} hours`;
+}
+
+/** 429 with `Retry-After` (seconds, for programs) and the wait in words (for people). */
+export const rateLimited = (retryAfterSeconds: number, what = 'Too many attempts') =>
+  new AppError('rate_limited', `${what}. Try again in ${waitText(retryAfterSeconds)}.`, { retryAfter: retryAfterSeconds }, {
     'Retry-After': String(retryAfterSeconds),
   });
 

@@ -1,9 +1,14 @@
 import type { RedisClientType } from 'redis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export interface RateLimitResult {
   allowed: boolean;
   /** Seconds until the window resets (for `Retry-After`). */
   retryAfter: number;
+  /** Hits left in the window after this one. */
+  remaining: number;
+  /** Hits counted in the window so far. */
+  count: number;
 }
 
 /** Fixed-window counters: `max` hits per `windowSeconds` for each key. */
@@ -15,71 +20,55 @@ export interface RateLimiter {
   close(): void;
 }
 
-export class MemoryRateLimiter implements RateLimiter {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
-  private readonly sweeper = setInterval(() => this.sweep(), 60_000).unref();
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+/**
+ * Counters of `rate-limiter-flexible`: in Redis when the console runs on
+ * several nodes (every node counts into the same key), in memory otherwise.
+ * While Redis is unreachable each node falls back to its own memory
+ * counters (the insurance limiter) rather than failing the request or
+ * letting everything through.
+ */
+export class FlexibleRateLimiter implements RateLimiter {
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
+
+  constructor(private readonly redis: RedisClientType | null) {}
+
+  private limiterFor(max: number, windowSeconds: number): RateLimiterAbstract {
+    const id = `${max}/${windowSeconds}`;
+    let limiter = this.limiters.get(id);
+    if (!limiter) {
+      const memory = new RateLimiterMemory({ points: max, duration: windowSeconds, keyPrefix: 'rl' });
+      limiter = this.redis
+        ? new RateLimiterRedis({ storeClient: this.redis, useRedisPackage: true, rejectIfRedisNotReady: true, points: max, duration: windowSeconds, keyPrefix: 'rl', insuranceLimiter: memory })
+        : memory;
+      this.limiters.set(id, limiter);
+    }
+    return limiter;
+  }
 
   async hit(key: string, max: number, windowSeconds: number): Promise<RateLimitResult> {
-    const now = Date.now();
-    let w = this.windows.get(key);
-    if (!w || w.resetAt <= now) {
-      w = { count: 0, resetAt: now + windowSeconds * 1000 };
-      this.windows.set(key, w);
+    try {
+      const res = await this.limiterFor(max, windowSeconds).consume(key);
+      return { allowed: true, retryAfter: seconds(res.msBeforeNext), remaining: res.remainingPoints, count: res.consumedPoints };
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return { allowed: false, retryAfter: seconds(err.msBeforeNext), remaining: 0, count: err.consumedPoints };
+      throw err;
     }
-    w.count++;
-    return { allowed: w.count <= max, retryAfter: Math.max(1, Math.ceil((w.resetAt - now) / 1000)) };
   }
 
   async peek(key: string, max: number, windowSeconds: number): Promise<RateLimitResult> {
-    const now = Date.now();
-    const w = this.windows.get(key);
-    if (!w || w.resetAt <= now) return { allowed: true, retryAfter: windowSeconds };
-    return { allowed: w.count < max, retryAfter: Math.max(1, Math.ceil((w.resetAt - now) / 1000)) };
+    const res = await this.limiterFor(max, windowSeconds).get(key);
+    if (!res) return { allowed: true, retryAfter: windowSeconds, remaining: max, count: 0 };
+    return { allowed: res.consumedPoints < max, retryAfter: seconds(res.msBeforeNext), remaining: Math.max(0, max - res.consumedPoints), count: res.consumedPoints };
   }
 
+  /** Keys are the same in every window size (one key has one limit), so each limiter forgets it. */
   async reset(key: string) {
-    this.windows.delete(key);
+    await Promise.all([...this.limiters.values()].map((l) => l.delete(key).catch(() => false)));
   }
 
   close() {
-    clearInterval(this.sweeper);
+    this.limiters.clear();
   }
-
-  private sweep() {
-    const now = Date.now();
-    for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
-  }
-}
-
-/** Shared by every node through Redis: INCR then set the expiry on the first hit of a window. */
-export class RedisRateLimiter implements RateLimiter {
-  constructor(
-    private readonly redis: RedisClientType,
-    private readonly prefix = 'rl:',
-  ) {}
-
-  async hit(key: string, max: number, windowSeconds: number): Promise<RateLimitResult> {
-    const k = this.prefix + key;
-    const [count, , ttl] = (await this.redis
-      .multi()
-      .incr(k)
-      .expire(k, windowSeconds, 'NX')
-      .pTTL(k)
-      .exec()) as unknown as [number, number, number];
-    const ms = ttl > 0 ? ttl : windowSeconds * 1000;
-    return { allowed: count <= max, retryAfter: Math.max(1, Math.ceil(ms / 1000)) };
-  }
-
-  async peek(key: string, max: number, windowSeconds: number): Promise<RateLimitResult> {
-    const k = this.prefix + key;
-    const [count, ttl] = await Promise.all([this.redis.get(k), this.redis.pTTL(k)]);
-    const ms = ttl > 0 ? ttl : windowSeconds * 1000;
-    return { allowed: Number(count ?? 0) < max, retryAfter: Math.max(1, Math.ceil(ms / 1000)) };
-  }
-
-  async reset(key: string) {
-    await this.redis.del(this.prefix + key);
-  }
-
-  close() {}
 }

@@ -56,3 +56,25 @@ export function joinDecisionMail(locale: Locale, to: string, p: { workspace: str
     ? { to, subject: `Your request to join ${p.workspace} was approved`, ...layout([`You are now a member of “${p.workspace}” as ${role}.`], { label: 'Open the workspace', url: p.url }) }
     : { to, subject: `Your request to join ${p.workspace} was declined`, ...layout([`Your request to join “${p.workspace}” was declined.`]) };
 }
+
+export function verificationMail(locale: Locale, to: string, p: { name: string; url: string; expiresAt: Date }): Mail {
+  const date = p.expiresAt.toLocaleString(locale === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
+  if (locale === 'fr') {
+    return {
+      to,
+      subject: 'Confirmez votre adresse e-mail',
+      ...layout([`Bonjour ${p.name},`, 'Confirmez que cette adresse est bien la vôtre pour rejoindre les espaces de travail de votre entreprise et recevoir les invitations dans l’application.', `Le lien expire le ${date}. Si vous n’avez pas créé de compte, ignorez ce message.`], {
+        label: 'Confirmer mon adresse',
+        url: p.url,
+      }),
+    };
+  }
+  return {
+    to,
+    subject: 'Verify your email address',
+    ...layout([`Hello ${p.name},`, 'Confirm that this address is yours to join your company’s workspaces and get invitations in the app.', `The link expires on ${date}. If you did not create an account, ignore this message.`], {
+      label: 'Verify my address',
+      url: p.url,
+    }),
+  };
+}

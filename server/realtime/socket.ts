@@ -5,7 +5,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { AppContext } from '../context.js';
 import { authenticateToken } from '../accounts/session.service.js';
 import { sessionTokenOf } from '../http/auth.middleware.js';
-import { isAllowedOrigin } from '../http/origin.js';
+import { isOwnRequest } from '../http/origin.js';
 import { rooms } from './publisher.js';
 import type { AppServer } from './socket-types.js';
 import { workspaceHandlers } from './workspace.handlers.js';
@@ -16,8 +16,7 @@ export function createSocketServer(ctx: AppContext, http: HttpServer, redis: Red
     serveClient: false,
     // A foreign page cannot open a socket with the user's cookie.
     allowRequest: (req, callback) => {
-      const origin = req.headers.origin;
-      callback(null, origin === undefined || isAllowedOrigin(ctx, req, origin));
+      callback(null, isOwnRequest(ctx, req));
     },
     ...(redis ? { adapter: createAdapter(redis) } : {}),
   });

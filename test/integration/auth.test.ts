@@ -33,7 +33,7 @@ describe('sign up', () => {
 
     const me = await client.get('/api/me');
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ user: res.body.user, memberships: [] });
+    expect(me.body).toEqual({ user: res.body.user, memberships: [], features: { devOutbox: false } });
   });
 
   it('refuses a taken email (in any case) with 409 conflict and stores nothing', async () => {
@@ -92,34 +92,10 @@ describe('sign in and sign out', () => {
     expect(me.body.error.code).toBe('unauthenticated');
   });
 
-  it('rate limits sign-in per account with 429 and Retry-After, even for the right password', async () => {
-    const { email, password } = await signedInClient(server.url);
-    for (let i = 0; i < 5; i++) {
-      expect((await new ApiClient(server.url).post('/api/auth/login', { email, password: 'wrong-password' })).status).toBe(401);
-    }
-    const limited = await new ApiClient(server.url).post('/api/auth/login', { email, password });
-    expect(limited.status).toBe(429);
-    expect(limited.body.error.code).toBe('rate_limited');
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-  });
-
   it('GET /api/me without a session is 401 unauthenticated', async () => {
     const res = await new ApiClient(server.url).get('/api/me');
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: { code: 'unauthenticated', message: expect.any(String) } });
-  });
-});
-
-describe('per-IP sign-in limit', () => {
-  it('counts attempts across accounts from one address', async () => {
-    const strict = await startTestServer({ env: { LOGIN_MAX_PER_IP: '3' } });
-    try {
-      const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await new ApiClient(strict.url).post('/api/auth/login', { email: uniqueEmail(), password: 'whatever1' })).status);
-      expect(statuses).toEqual([401, 401, 401, 429]);
-    } finally {
-      await strict.close();
-    }
   });
 });
 

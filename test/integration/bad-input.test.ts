@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
-import { ApiClient, signedInClient, uniqueEmail } from '../support/client.js';
+import { ApiClient, connectSocket, signedInClient, uniqueEmail } from '../support/client.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
@@ -96,6 +96,30 @@ describe('origin check on state-changing requests', () => {
     const { client } = await signedInClient(server.url);
     expect((await client.post('/api/auth/logout', undefined, { origin: 'http://attacker.example' })).status).toBe(403);
     expect((await client.get('/api/me')).status).toBe(200);
+  });
+
+  it('refuses a request without Origin that the browser marks as started by another site (Sec-Fetch-Site), and changes nothing', async () => {
+    const { client } = await signedInClient(server.url);
+    const ws = (await client.post('/api/workspaces', { name: 'Fetch site' })).body.id as string;
+    for (const site of ['cross-site', 'same-site']) {
+      const res = await client.request('PATCH', `/api/workspaces/${ws}`, { name: 'Hijacked' }, { 'sec-fetch-site': site });
+      expect(res.status).toBe(403);
+      expect(res.body.error).toEqual({ code: 'forbidden', message: 'Cross-origin requests are not allowed' });
+      expect((await client.post('/api/auth/logout', undefined, { 'sec-fetch-site': site })).status).toBe(403);
+    }
+    expect((await client.get(`/api/workspaces/${ws}`)).body.name).toBe('Fetch site');
+    expect((await client.get('/api/me')).status).toBe(200);
+    // The console's own pages (same-origin) and a typed-in navigation (none) pass.
+    expect((await client.request('PATCH', `/api/workspaces/${ws}`, { name: 'Renamed' }, { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    expect((await client.request('PATCH', `/api/workspaces/${ws}`, { name: 'Again' }, { 'sec-fetch-site': 'none' })).status).toBe(200);
+  });
+
+  it('refuses a socket handshake that another site started, even without Origin', async () => {
+    const { client } = await signedInClient(server.url);
+    await expect(connectSocket(server.url, client.cookie, { 'sec-fetch-site': 'cross-site' })).rejects.toThrow();
+    const own = await connectSocket(server.url, client.cookie, { 'sec-fetch-site': 'same-origin' });
+    expect(own.connected).toBe(true);
+    own.close();
   });
 });
 

@@ -6,6 +6,8 @@ import { ApiClient, connectSocket, emitAck, waitFor } from '../support/client.js
 import { createUser, createWorkspace } from '../support/factories.js';
 import type { Role } from '../../shared/schemas/auth.js';
 import { addMembership } from '../../server/workspaces/member.service.js';
+import { isLocalClient } from '../../server/mail/outbox.routes.js';
+import { loadConfig } from '../../server/config.js';
 
 /** The decoded Subject header of a raw message. */
 function subjectOf(raw: string): string {
@@ -164,16 +166,32 @@ describe('permissions, suggestions and abuse limits', () => {
 describe('the dev outbox', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   beforeAll(async () => {
-    server = await startTestServer({ env: { TRUST_PROXY: 'true' } });
+    server = await startTestServer({ env: { TRUST_PROXY: '1' } });
   });
   afterAll(() => server?.close());
 
   it('answers a client on this machine only: the mail holds invitation links', async () => {
     expect((await new ApiClient(server.url).get('/api/dev/outbox')).status).toBe(200);
-    // Behind a trusted proxy, the client's own address decides.
+    // Behind a trusted proxy on this machine, the visitor it forwards is not local.
     const remote = await new ApiClient(server.url).get('/api/dev/outbox', { 'x-forwarded-for': '203.0.113.9' });
     expect(remote.status).toBe(404);
     expect(remote.body.error.code).toBe('not_found');
+  });
+
+  it('never takes a forwarded address for a local one: the connection must come from this machine too', () => {
+    expect(isLocalClient('127.0.0.1', '127.0.0.1')).toBe(true);
+    expect(isLocalClient('::1', undefined)).toBe(true);
+    // A remote client claiming `X-Forwarded-For: 127.0.0.1` to a console that trusts a hop.
+    expect(isLocalClient('203.0.113.9', '127.0.0.1')).toBe(false);
+    expect(isLocalClient('::ffff:203.0.113.9', '::1')).toBe(false);
+    expect(isLocalClient('127.0.0.1', '203.0.113.9')).toBe(false);
+  });
+
+  it('rejects TRUST_PROXY=true at start-up: it would believe any client’s X-Forwarded-For', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: true would trust any client that sends X-Forwarded-For; set the number of proxies in front \(e\.g\. 1\) or their addresses/);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).TRUST_PROXY).toEqual(['10.0.0.0/8', 'loopback']);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/99' })).toThrow(/TRUST_PROXY/);
   });
 
   it('is off in production mode', async () => {

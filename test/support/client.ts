@@ -56,7 +56,7 @@ export async function signedInClient(baseUrl: string, overrides: { email?: strin
   const password = overrides.password ?? 'correct horse battery';
   const res = await client.post('/api/auth/signup', { email, name: overrides.name ?? 'Test User', password });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { client, user: res.body.user as { id: string; email: string; name: string }, email, password };
+  return { client, user: res.body.user as { id: string; email: string; name: string; emailVerified: boolean }, email, password };
 }
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents> & { received: EventEnvelope[] };

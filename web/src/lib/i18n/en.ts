@@ -47,8 +47,9 @@ export const en = {
   'validation.invalid': 'This value is not valid.',
 
   'error.invalid_credentials': 'Email or password is incorrect.',
-  'error.rate_limited': 'Too many attempts. Try again in {seconds} seconds.',
-  'error.rate_limited.one': 'Too many attempts. Try again in 1 second.',
+  'error.rate_limited.minute': 'Too many attempts. Try again in a minute.',
+  'error.rate_limited.minutes': 'Too many attempts. Try again in {minutes} minutes.',
+  'error.rate_limited.hours': 'Too many attempts. Try again in {hours} hours.',
   'error.rate_limited.later': 'Too many attempts. Try again in a little while.',
   'error.conflict': 'An account with this email already exists. Sign in instead.',
   'error.validation_failed': 'Some fields need your attention.',

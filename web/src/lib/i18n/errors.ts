@@ -1,13 +1,21 @@
 import { ApiError } from '../api/client.js';
 import type { Message, MessageKey } from './index.js';
 
+/** "Try again in 15 minutes": waits are told in minutes (hours past 90 minutes), never in raw seconds. */
+export function waitMessage(retryAfterSeconds: number | null): Message {
+  if (retryAfterSeconds === null) return { key: 'error.rate_limited.later' };
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  if (minutes === 1) return { key: 'error.rate_limited.minute' };
+  if (minutes <= 90) return { key: 'error.rate_limited.minutes', params: { minutes } };
+  return { key: 'error.rate_limited.hours', params: { hours: Math.ceil(minutes / 60) } };
+}
+
 /** A message for an error that is not about one field (the form's alert area). */
 export function errorMessage(err: unknown): Message {
   if (!(err instanceof ApiError)) return { key: 'error.unknown' };
   switch (err.code) {
     case 'rate_limited':
-      if (err.retryAfter === null) return { key: 'error.rate_limited.later' };
-      return err.retryAfter === 1 ? { key: 'error.rate_limited.one' } : { key: 'error.rate_limited', params: { seconds: err.retryAfter } };
+      return waitMessage(err.retryAfter);
     case 'conflict':
       return { key: CONFLICT_MESSAGES[err.message] ?? 'error.conflict.generic' };
     case 'not_found':

@@ -44,8 +44,9 @@ export const fr: Messages = {
   'validation.invalid': 'Cette valeur n’est pas valide.',
 
   'error.invalid_credentials': 'Adresse e-mail ou mot de passe incorrect.',
-  'error.rate_limited': 'Trop de tentatives. Réessayez dans {seconds} secondes.',
-  'error.rate_limited.one': 'Trop de tentatives. Réessayez dans 1 seconde.',
+  'error.rate_limited.minute': 'Trop de tentatives. Réessayez dans une minute.',
+  'error.rate_limited.minutes': 'Trop de tentatives. Réessayez dans {minutes} minutes.',
+  'error.rate_limited.hours': 'Trop de tentatives. Réessayez dans {hours} heures.',
   'error.rate_limited.later': 'Trop de tentatives. Réessayez un peu plus tard.',
   'error.conflict': 'Un compte existe déjà avec cette adresse e-mail. Connectez-vous plutôt.',
   'error.validation_failed': 'Certains champs sont à corriger.',
