@@ -11,7 +11,7 @@ import { memberRoutes } from './workspaces/member.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { buildOpenApi } from './http/openapi.js';
 import { invitationRoutes, publicInvitationRoutes } from './invitations/invitation.routes.js';
-import { joinRoutes } from './invitations/join.routes.js';
+import { joinRoutes, publicJoinRoutes } from './invitations/join.routes.js';
 import { joinRequestRoutes } from './join-requests/join-request.routes.js';
 import { notificationRoutes } from './notifications/notification.routes.js';
 import { outboxRoutes } from './mail/outbox.routes.js';
@@ -45,6 +45,7 @@ export function createApp(ctx: AppContext, webHandler: RequestHandler | null): E
   api.use(express.json({ limit: '100kb', strict: true }));
   api.use(authRoutes(ctx));
   api.use(publicInvitationRoutes(ctx));
+  api.use(publicJoinRoutes(ctx));
   api.use(outboxRoutes(ctx));
   const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
   api.get('/openapi.json', (_req, res) => {

@@ -19,11 +19,8 @@ export interface EventEnvelope<T = Record<string, unknown>> {
   data: T;
 }
 
-export const IdSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'Invalid id');
+export { IdSchema } from './schemas/ids.js';
+import { IdSchema } from './schemas/ids.js';
 
 /** An event id is `<stream key>:<sequence>`, opaque to clients. */
 export const EventIdSchema = z

@@ -4,6 +4,7 @@ import { LoginSchema, SignupSchema, VerifyEmailSchema } from '../../shared/schem
 import { parse } from '../http/validate.js';
 import { enforceLimit, sessionTokenOf, setSessionCookie, clearSessionCookie, requireUser, authOf } from '../http/auth.middleware.js';
 import { AppError } from '../http/errors.js';
+import { clientIp } from '../http/proxy.js';
 import { createSession, destroySession, authenticateToken } from './session.service.js';
 import { signUp, verifyCredentials } from './account.service.js';
 import { guardLogin } from './login-guard.js';
@@ -16,9 +17,6 @@ import { hashToken } from '../db/ids.js';
 
 const localeOf = (header: string | undefined): 'en' | 'fr' | null =>
   header?.toLowerCase().startsWith('fr') ? 'fr' : header ? 'en' : null;
-
-/** The client's address as the trusted proxies report it (`TRUST_PROXY`), else the connection's. */
-const clientIp = (req: { ip?: string; socket: { remoteAddress?: string } }) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 export function authRoutes(ctx: AppContext): Router {
   const r = Router();

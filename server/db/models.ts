@@ -10,10 +10,12 @@ import { storedImageModel } from '../files/stored-image.model.js';
 import { auditModel } from '../audit/audit.model.js';
 import { outboxModel } from '../mail/outbox.model.js';
 import { invitationModel } from '../invitations/invitation.model.js';
+import { invitationDecisionModel } from '../invitations/invitation-decision.model.js';
 import { inviteTokenModel } from '../invitations/invite-token.model.js';
 import { inviteLinkModel, linkUseModel } from '../invitations/invite-link.model.js';
 import { joinDecisionModel, joinRequestModel } from '../join-requests/join-request.model.js';
 import { notificationModel } from '../notifications/notification.model.js';
+import { domainClaimModel } from '../domains/domain-claim.model.js';
 import { assetModel, assetShareModel, avatarSlotModel } from '../assets/asset.model.js';
 
 /** Every model of the app, bound to one connection. */
@@ -34,12 +36,14 @@ export function createModels(conn: Connection) {
     Audit: auditModel(conn),
     Outbox: outboxModel(conn),
     Invitation: invitationModel(conn),
+    InvitationDecision: invitationDecisionModel(conn),
     InviteToken: inviteTokenModel(conn),
     InviteLink: inviteLinkModel(conn),
     LinkUse: linkUseModel(conn),
     JoinRequest: joinRequestModel(conn),
     JoinDecision: joinDecisionModel(conn),
     Notification: notificationModel(conn),
+    DomainClaim: domainClaimModel(conn),
     Asset: assetModel(conn),
     AssetShare: assetShareModel(conn),
     AvatarSlot: avatarSlotModel(conn),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LoginSchema, SignupSchema } from '../../shared/schemas/auth.js';
+import { LoginSchema, SignupSchema, VerifyEmailSchema } from '../../shared/schemas/auth.js';
 import {
   AddMemberSchema,
   AddSeatsSchema,
@@ -39,7 +39,13 @@ const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'patch' | 'put'
   '/auth/signup': { post: { summary: 'Create an account and sign in', body: SignupSchema, ok: 201, public: true } },
   '/auth/login': { post: { summary: 'Sign in (rate limited per account and per address)', body: LoginSchema, ok: 200, public: true } },
   '/auth/logout': { post: { summary: 'Sign out: the session ends on every node', ok: 204, public: true } },
-  '/me': { get: { summary: 'The signed-in user and their memberships', ok: 200 } },
+  '/auth/verify-email': { post: { summary: 'Verify the address with the token of the verification mail (single use)', body: VerifyEmailSchema, ok: 200, public: true } },
+  '/auth/verify-email/resend': { post: { summary: 'Mail a new verification link (the older ones stop working; rate limited)', ok: 204 } },
+  '/me': { get: { summary: 'The signed-in user, their memberships and the features offered to them', ok: 200 } },
+  '/me/invitations': { get: { summary: 'The caller’s own pending invitations (verified address only)', ok: 200 } },
+  '/me/invitations/{invitationId}/accept': { post: { summary: 'Accept an invitation addressed to the caller, from the app', ok: 200 } },
+  '/me/invitations/{invitationId}/decline': { post: { summary: 'Decline an invitation addressed to the caller, from the app', ok: 200 } },
+  '/me/join-requests': { get: { summary: 'The caller’s own pending join requests', ok: 200 } },
   '/workspaces': {
     get: { summary: 'The workspaces the caller belongs to (switcher tree)', ok: 200 },
     post: { summary: 'Create an account (root) workspace', body: CreateWorkspaceSchema, ok: 201 },
@@ -60,7 +66,7 @@ const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'patch' | 'put'
   '/workspaces/{id}/seats': { post: { summary: 'Add seats to the pool (simulated purchase)', body: AddSeatsSchema, ok: 200 } },
   '/workspaces/{id}/members': {
     get: { summary: 'Members, paginated and searchable', query: MembersQuerySchema, ok: 200 },
-    post: { summary: 'Add an existing account (Super Admin)', body: AddMemberSchema, ok: 201 },
+    post: { summary: 'Add someone of the account tree at once ({ member }), or invite anyone else ({ invitation }) (Super Admin)', body: AddMemberSchema, ok: 201 },
   },
   '/workspaces/{id}/members/{userId}': {
     get: { summary: 'One member', ok: 200 },
@@ -79,13 +85,17 @@ const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'patch' | 'put'
   '/workspaces/{id}/invitations/{invitationId}': { delete: { summary: 'Revoke; the seat is released', ok: 204 } },
   '/workspaces/{id}/suggestions': { get: { summary: 'People of the company domains who are not members or invited', ok: 200 } },
   '/invitations/{token}': { get: { summary: 'Preview an invitation (no sign-in needed)', ok: 200, public: true } },
-  '/invitations/{token}/accept': { post: { summary: 'Accept with the invited account', ok: 200 } },
+  '/invitations/{token}/accept': { post: { summary: 'Accept with the invited account (exactly once; verifies the address)', ok: 200 } },
+  '/invitations/{token}/decline': { post: { summary: 'Decline from the mail link (no sign-in needed)', ok: 200, public: true } },
   '/workspaces/{id}/invite-link': {
     get: { summary: 'The workspace’s invite link, without its token', ok: 200 },
     put: { summary: 'Create or rotate the invite link (the old one dies)', body: InviteLinkSchema, ok: 200 },
     delete: { summary: 'Revoke the invite link', ok: 204 },
   },
-  '/join/{token}': { post: { summary: 'Join through an invite link: active, or 202 pending approval', ok: 200 } },
+  '/join/{token}': {
+    get: { summary: 'What an invite link opens: workspace name, role, whether approval is required (no sign-in needed)', ok: 200, public: true },
+    post: { summary: 'Join through an invite link: active, or 202 pending approval', ok: 200 },
+  },
   '/join/domain': { get: { summary: 'Workspaces the caller may join by company email domain', ok: 200 } },
   '/workspaces/{id}/join': { post: { summary: 'Join by company email domain: active, or 202 pending approval', ok: 200 } },
   '/workspaces/{id}/join-requests': { get: { summary: 'Join requests (Super Admin)', query: JoinRequestsQuerySchema, ok: 200 } },

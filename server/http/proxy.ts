@@ -16,6 +16,9 @@ export function compileTrustProxy(setting: Config['TRUST_PROXY']): TrustProxy {
   return proxyaddr.compile(setting);
 }
 
+/** The client's address as the trusted proxies report it (`TRUST_PROXY`), else the connection's. */
+export const clientIp = (req: { ip?: string; socket: { remoteAddress?: string } }) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+
 /** The scheme the client used: `X-Forwarded-Proto` counts only when the connection itself comes from a trusted proxy. */
 export function schemeOf(req: IncomingMessage, trust: TrustProxy): 'http' | 'https' {
   const own = (req.socket as TLSSocket).encrypted ? 'https' : 'http';

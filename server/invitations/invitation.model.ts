@@ -1,13 +1,14 @@
 import { Schema, type Connection } from 'mongoose';
 import type { Role } from '../../shared/schemas/auth.js';
 
-export type InvitationStatus = 'sent' | 'accepted' | 'revoked' | 'expired';
+export type InvitationStatus = 'sent' | 'accepted' | 'declined' | 'revoked' | 'expired';
 
 /**
  * An invitation by email. While it is `sent` it holds a seat of the pool
  * (holder `i:<id>`) and its `pendingKey` is `<workspaceId>|<email>`, unique:
  * one pending invitation per person and workspace, whatever the race. Once
- * decided, `pendingKey` becomes `done:<id>`.
+ * decided, `pendingKey` becomes `done:<id>`. How it ended is claimed in
+ * `invitation_decisions` under `<id>:<round>` (see invitation-decision.model.ts).
  */
 export interface InvitationDoc {
   _id: string;
@@ -24,6 +25,8 @@ export interface InvitationDoc {
   expiresAt: Date;
   decidedAt: Date | null;
   acceptedBy: string | null;
+  /** Starts at 0; resending an expired invitation opens the next round. */
+  round: number;
 }
 
 const invitationSchema = new Schema<InvitationDoc>(
@@ -31,7 +34,7 @@ const invitationSchema = new Schema<InvitationDoc>(
     _id: { type: String, required: true },
     workspaceId: { type: String, required: true, index: true },
     poolId: { type: String, required: true },
-    email: { type: String, required: true },
+    email: { type: String, required: true, index: true },
     role: { type: String, required: true },
     status: { type: String, required: true },
     pendingKey: { type: String, required: true, unique: true },
@@ -41,6 +44,7 @@ const invitationSchema = new Schema<InvitationDoc>(
     expiresAt: { type: Date, required: true },
     decidedAt: { type: Date, default: null },
     acceptedBy: { type: String, default: null },
+    round: { type: Number, default: 0 },
   },
   { versionKey: false },
 );

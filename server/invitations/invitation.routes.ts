@@ -3,11 +3,14 @@ import type { AppContext } from '../context.js';
 import { CreateInvitationsSchema, InvitationsQuerySchema, TokenSchema } from '../../shared/schemas/invitations.js';
 import { parse } from '../http/validate.js';
 import { authOf, enforceLimit } from '../http/auth.middleware.js';
+import { clientIp } from '../http/proxy.js';
 import { idParam, workspaceIdParam } from '../http/params.js';
 import { notFound, rateLimited } from '../http/errors.js';
 import { loadAuthorized } from '../workspaces/access.js';
-import { acceptInvitation, createInvitations, listInvitations, previewInvitation, resendInvitation, revokeInvitation } from './invitation.service.js';
-import { listSuggestions } from './suggestion.service.js';
+import { acceptInvitationByToken, acceptOwnInvitation } from '../commands/accept-invitation.js';
+import { createInvitations, declineInvitation, listInvitations, listMyInvitations, openOwnInvitation, openToken, previewInvitation, resendInvitation, revokeInvitation } from './invitation.service.js';
+import { listSuggestions } from '../domains/suggestion.service.js';
+import { listMyJoinRequests } from '../join-requests/join-request.service.js';
 
 /** A token that cannot exist answers like one that does not: a stranger learns nothing. */
 export function tokenParam(value: unknown): string {
@@ -16,23 +19,50 @@ export function tokenParam(value: unknown): string {
   return parsed.data;
 }
 
-/** Routes anyone may call: the invitation preview an invitee opens before signing in. */
+/**
+ * Routes anyone may call: the invitation an invitee opens before signing in,
+ * and declining it (the mail's link is the proof, like an unsubscribe link).
+ */
 export function publicInvitationRoutes(ctx: AppContext): Router {
   const r = Router();
   r.get('/invitations/:token', async (req, res) => {
-    await enforceLimit(ctx, `token-lookup:ip:${req.ip}`, ctx.config.TOKEN_LOOKUP_MAX_PER_HOUR, 3600);
+    await enforceLimit(ctx, `token-lookup:ip:${clientIp(req)}`, ctx.config.TOKEN_LOOKUP_MAX_PER_HOUR, 3600);
     res.json(await previewInvitation(ctx, tokenParam(req.params.token)));
+  });
+  r.post('/invitations/:token/decline', async (req, res) => {
+    await enforceLimit(ctx, `token-lookup:ip:${clientIp(req)}`, ctx.config.TOKEN_LOOKUP_MAX_PER_HOUR, 3600);
+    const { inv, workspace } = await openToken(ctx, tokenParam(req.params.token));
+    res.json(await declineInvitation(ctx, inv, workspace));
   });
   return r;
 }
 
 export function invitationRoutes(ctx: AppContext): Router {
   const r = Router();
+  const ownInvitationId = (params: Record<string, string | string[] | undefined>) => idParam(params.invitationId, 'Invitation not found');
 
   r.post('/invitations/:token/accept', async (req, res) => {
     const { user } = authOf(req);
     await enforceLimit(ctx, `token-lookup:user:${user._id}`, ctx.config.TOKEN_LOOKUP_MAX_PER_HOUR, 3600);
-    res.json(await acceptInvitation(ctx, tokenParam(req.params.token), user));
+    res.json(await acceptInvitationByToken(ctx, tokenParam(req.params.token), user));
+  });
+
+  /** The signed-in person's own pending invitations and join requests (their home page). */
+  r.get('/me/invitations', async (req, res) => {
+    res.json({ items: await listMyInvitations(ctx, authOf(req).user), nextCursor: null });
+  });
+
+  r.post('/me/invitations/:invitationId/accept', async (req, res) => {
+    res.json(await acceptOwnInvitation(ctx, ownInvitationId(req.params), authOf(req).user));
+  });
+
+  r.post('/me/invitations/:invitationId/decline', async (req, res) => {
+    const { inv, workspace } = await openOwnInvitation(ctx, ownInvitationId(req.params), authOf(req).user);
+    res.json(await declineInvitation(ctx, inv, workspace));
+  });
+
+  r.get('/me/join-requests', async (req, res) => {
+    res.json({ items: await listMyJoinRequests(ctx, authOf(req).user), nextCursor: null });
   });
 
   r.post('/workspaces/:id/invitations', async (req, res) => {
@@ -40,7 +70,7 @@ export function invitationRoutes(ctx: AppContext): Router {
     const { workspace } = await loadAuthorized(ctx, workspaceIdParam(req.params), user._id, 'invitations.manage');
     const { invites } = parse(CreateInvitationsSchema, req.body);
     const capped = await ctx.limiter.peek(`invite-mail:${workspace._id}`, ctx.config.INVITE_MAIL_PER_DAY, 86_400);
-    if (!capped.allowed) throw rateLimited(capped.retryAfter);
+    if (!capped.allowed) throw rateLimited(capped.retryAfter, 'The daily invitation limit of this workspace is reached');
     res.status(201).json(await createInvitations(ctx, workspace, user, invites));
   });
 

@@ -1,17 +1,18 @@
 import type { AppContext } from '../context.js';
-import type { InviteLinkInput, InviteLinkView } from '../../shared/schemas/invitations.js';
+import type { InviteLinkInput, InviteLinkView, JoinLinkPreview } from '../../shared/schemas/invitations.js';
 import { AppError, notFound } from '../http/errors.js';
 import { hashToken, newToken } from '../db/ids.js';
-import { claimFreeNumber } from '../db/claims.js';
 import type { UserDoc } from '../accounts/user.model.js';
 import type { WorkspaceDoc } from '../workspaces/workspace.model.js';
 import { addMembership } from '../workspaces/member.service.js';
 import { membershipId } from '../workspaces/membership.model.js';
-import { requestToJoin } from '../join-requests/join-request.service.js';
+import { findPendingRequest, requestToJoin } from '../join-requests/join-request.service.js';
+import { mayJoinByDomain } from '../domains/suggestion.service.js';
+import { claimLinkUse, countLinkUses, releaseLinkUse } from './link-use.service.js';
 import type { InviteLinkDoc } from './invite-link.model.js';
 
 async function present(ctx: AppContext, link: InviteLinkDoc, token?: string): Promise<InviteLinkView> {
-  const uses = await ctx.models.LinkUse.countDocuments({ tokenHash: link.tokenHash });
+  const uses = await countLinkUses(ctx, link);
   return {
     ...(token ? { url: `${ctx.publicUrl()}/join/${token}`, token } : {}),
     role: link.role,
@@ -82,10 +83,17 @@ export async function openLink(ctx: AppContext, token: string) {
   return { link, workspace };
 }
 
+/** What a link opens, for the join page: the workspace's name, the role, whether approval is needed. */
+export async function previewLink(ctx: AppContext, token: string): Promise<JoinLinkPreview> {
+  const { link, workspace } = await openLink(ctx, token);
+  return { workspace: { name: workspace.name, imageUrl: workspace.imageUrl }, role: link.role, requireApproval: workspace.settings.requireApproval };
+}
+
 /**
  * Joins through a link: a member at once, or a join request when the
- * workspace requires approval. Each join uses one of the link's uses,
- * claimed by number so `maxUses` holds under parallel joins.
+ * workspace requires approval. Each join — or request — uses one of the
+ * link's uses (see link-use.service.ts), so `maxUses` holds under parallel
+ * joins and cannot be passed by way of approvals.
  */
 export async function joinByLink(ctx: AppContext, token: string, user: UserDoc) {
   const { link, workspace } = await openLink(ctx, token);
@@ -93,36 +101,31 @@ export async function joinByLink(ctx: AppContext, token: string, user: UserDoc) 
     return { status: 'active' as const, workspaceId: workspace._id };
   }
   if (workspace.settings.requireApproval) {
-    const request = await requestToJoin(ctx, workspace, user, 'link', link.role);
+    const pending = await findPendingRequest(ctx, workspace._id, user._id);
+    if (pending) return { status: 'pending' as const, joinRequestId: pending._id, workspaceId: workspace._id };
+    const use = await claimLinkUse(ctx, link, user._id);
+    const request = await requestToJoin(ctx, workspace, user, 'link', link.role, use);
     return { status: 'pending' as const, joinRequestId: request._id, workspaceId: workspace._id };
   }
-  let use: number | null = null;
-  if (link.maxUses !== null) {
-    const taken = await ctx.models.LinkUse.find({ tokenHash: link.tokenHash }, { n: 1 }).lean();
-    use = await claimFreeNumber(link.maxUses, taken.map((u) => u.n), (n) =>
-      ctx.models.LinkUse.create({ _id: `${link.tokenHash}:${n}`, tokenHash: link.tokenHash, n, userId: user._id, at: ctx.now() }),
-    );
-    if (use === null) throw new AppError('expired', 'This invite link has been used as many times as allowed. Ask for a new one.');
-  }
+  const use = await claimLinkUse(ctx, link, user._id);
   try {
     await addMembership(ctx, workspace, user, link.role, user._id);
   } catch (err) {
-    if (use !== null) await ctx.models.LinkUse.deleteOne({ _id: `${link.tokenHash}:${use}` });
+    await releaseLinkUse(ctx, use);
     if (err instanceof AppError && err.code === 'already_member') return { status: 'active' as const, workspaceId: workspace._id };
     throw err;
   }
-  if (use === null) await ctx.models.LinkUse.create({ _id: `${link.tokenHash}:u:${user._id}`, tokenHash: link.tokenHash, n: 0, userId: user._id, at: ctx.now() });
   return { status: 'active' as const, workspaceId: workspace._id };
 }
 
 /**
- * Joins a workspace because the person's email domain is one of its company
- * domains: a member at once (as Viewer), or a join request when approval is
- * required. Any other workspace is "not found".
+ * Joins a workspace because the person's verified address is at one of its
+ * company domains: a member at once (as Viewer), or a join request when
+ * approval is required. Any other workspace is "not found".
  */
 export async function joinByDomain(ctx: AppContext, workspaceId: string, user: UserDoc) {
   const workspace = await ctx.models.Workspace.findById(workspaceId).lean();
-  if (!workspace || !workspace.settings.companyDomains.includes(user.email.split('@')[1]!)) throw notFound('Workspace not found');
+  if (!workspace || !(await mayJoinByDomain(ctx, workspace, user))) throw notFound('Workspace not found');
   if (await ctx.models.Membership.exists({ _id: membershipId(workspaceId, user._id) })) return { status: 'active' as const, workspaceId };
   if (workspace.settings.requireApproval) {
     const request = await requestToJoin(ctx, workspace, user, 'domain', 'viewer');
@@ -130,4 +133,13 @@ export async function joinByDomain(ctx: AppContext, workspaceId: string, user: U
   }
   await addMembership(ctx, workspace, user, 'viewer', user._id);
   return { status: 'active' as const, workspaceId };
+}
+
+/** Before a workspace is deleted: its link dies with it. */
+export async function dropWorkspaceLink(ctx: AppContext, workspace: WorkspaceDoc) {
+  const link = await ctx.models.InviteLink.findById(workspace._id).lean();
+  if (!link) return;
+  await ctx.models.InviteLink.deleteOne({ _id: workspace._id });
+  await dropToken(ctx, link);
+  await ctx.models.LinkUse.deleteMany({ tokenHash: link.tokenHash });
 }

@@ -5,9 +5,25 @@ import { workspaceIdParam } from '../http/params.js';
 import { InviteLinkSchema } from '../../shared/schemas/invitations.js';
 import { parse } from '../http/validate.js';
 import { loadAuthorized } from '../workspaces/access.js';
-import { deleteInviteLink, getInviteLink, joinByDomain, joinByLink, setInviteLink } from './invite-link.service.js';
-import { listDomainWorkspaces } from './suggestion.service.js';
+import { deleteInviteLink, getInviteLink, joinByDomain, joinByLink, previewLink, setInviteLink } from './invite-link.service.js';
+import { listDomainWorkspaces } from '../domains/suggestion.service.js';
 import { tokenParam } from './invitation.routes.js';
+import { TokenSchema } from '../../shared/schemas/invitations.js';
+import { clientIp } from '../http/proxy.js';
+
+/**
+ * What an invite link opens, before joining (no sign-in needed). A path
+ * segment that is not token-shaped (`/join/domain`) belongs to another route.
+ */
+export function publicJoinRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.get('/join/:token', async (req, res, next) => {
+    if (!TokenSchema.safeParse(req.params.token).success) return next();
+    await enforceLimit(ctx, `token-lookup:ip:${clientIp(req)}`, ctx.config.TOKEN_LOOKUP_MAX_PER_HOUR, 3600);
+    res.json(await previewLink(ctx, req.params.token));
+  });
+  return r;
+}
 
 /** Invite links, joining through them, and joining by company domain. */
 export function joinRoutes(ctx: AppContext): Router {
@@ -40,7 +56,7 @@ export function joinRoutes(ctx: AppContext): Router {
 
   r.get('/join/domain', async (req, res) => {
     const { user } = authOf(req);
-    res.json({ items: await listDomainWorkspaces(ctx, user._id, user.email), nextCursor: null });
+    res.json({ items: await listDomainWorkspaces(ctx, user), nextCursor: null });
   });
 
   /** Joins a workspace whose company domains include the caller's: at once, or by request when approval is required. */

@@ -18,6 +18,8 @@ export interface JoinRequestDoc {
   createdAt: Date;
   decidedBy: string | null;
   decidedAt: Date | null;
+  /** The use of the invite link this request holds (a denial gives it back); null for a domain join. */
+  linkUseId: string | null;
 }
 
 /** Exactly one decision per request: `_id` = the request id, claimed by insert. */
@@ -40,9 +42,11 @@ const joinRequestSchema = new Schema<JoinRequestDoc>(
     createdAt: { type: Date, required: true },
     decidedBy: { type: String, default: null },
     decidedAt: { type: Date, default: null },
+    linkUseId: { type: String, default: null },
   },
   { versionKey: false },
 );
+joinRequestSchema.index({ userId: 1, status: 1 });
 
 const joinDecisionSchema = new Schema<JoinDecisionDoc>(
   {

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import type { AppContext } from '../context.js';
 import type { Role } from '../../shared/schemas/auth.js';
-import type { JoinRequestView } from '../../shared/schemas/invitations.js';
+import type { JoinRequestView, MyJoinRequestView } from '../../shared/schemas/invitations.js';
 import type { Page } from '../../shared/schemas/workspaces.js';
 import { AppError, notFound } from '../http/errors.js';
 import { newId } from '../db/ids.js';
@@ -11,8 +11,12 @@ import { joinDecisionMail } from '../mail/templates.js';
 import type { UserDoc } from '../accounts/user.model.js';
 import type { WorkspaceDoc } from '../workspaces/workspace.model.js';
 import { addMembership } from '../workspaces/member.service.js';
-import { notify, notifyAdmins } from '../notifications/notification.service.js';
+import { usersWhoMay } from '../workspaces/access.js';
+import { notify, notifyAll, settleNotifications } from '../notifications/notification.service.js';
+import { releaseLinkUse } from '../invitations/link-use.service.js';
 import { pendingRequestKey, type JoinRequestDoc } from './join-request.model.js';
+
+const subjectOf = (requestId: string) => `joinRequest:${requestId}`;
 
 async function present(ctx: AppContext, docs: JoinRequestDoc[]): Promise<JoinRequestView[]> {
   const ids = [...new Set(docs.flatMap((d) => [d.userId, ...(d.decidedBy ? [d.decidedBy] : [])]))];
@@ -34,11 +38,27 @@ async function present(ctx: AppContext, docs: JoinRequestDoc[]): Promise<JoinReq
   });
 }
 
+const presentMine = (d: JoinRequestDoc, workspace: Pick<WorkspaceDoc, '_id' | 'name'>): MyJoinRequestView => ({
+  id: d._id,
+  workspace: { id: workspace._id, name: workspace.name },
+  status: d.status,
+  role: d.role,
+  createdAt: d.createdAt.toISOString(),
+  decidedAt: d.decidedAt?.toISOString() ?? null,
+});
+
+export const pendingCount = (ctx: AppContext, workspaceId: string) => ctx.models.JoinRequest.countDocuments({ workspaceId, status: 'pending' });
+
+/** The person's pending request to join a workspace, if any. */
+export const findPendingRequest = (ctx: AppContext, workspaceId: string, userId: string) => ctx.models.JoinRequest.findOne({ pendingKey: pendingRequestKey(workspaceId, userId) }).lean();
+
 /**
  * Asks to join a workspace that requires approval. A person has at most one
- * pending request per workspace: asking again returns the pending one.
+ * pending request per workspace: asking again returns the pending one (and
+ * gives back the link use taken for the second ask). Everyone who may decide
+ * is told: the workspace's Super Admins and those of the workspaces above.
  */
-export async function requestToJoin(ctx: AppContext, workspace: WorkspaceDoc, user: UserDoc, via: JoinRequestDoc['via'], role: Role): Promise<JoinRequestDoc> {
+export async function requestToJoin(ctx: AppContext, workspace: WorkspaceDoc, user: UserDoc, via: JoinRequestDoc['via'], role: Role, linkUseId: string | null = null): Promise<JoinRequestDoc> {
   const doc: JoinRequestDoc = {
     _id: newId(),
     workspaceId: workspace._id,
@@ -50,28 +70,43 @@ export async function requestToJoin(ctx: AppContext, workspace: WorkspaceDoc, us
     createdAt: ctx.now(),
     decidedBy: null,
     decidedAt: null,
+    linkUseId,
   };
   try {
     await ctx.models.JoinRequest.create(doc);
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    return (await ctx.models.JoinRequest.findOne({ pendingKey: doc.pendingKey }).lean())!;
+    await releaseLinkUse(ctx, linkUseId);
+    return (await findPendingRequest(ctx, workspace._id, user._id))!;
   }
   const [view] = await present(ctx, [doc]);
   await ctx.publisher.toWorkspace(workspace._id, 'admins', { type: 'joinRequest.created', actorId: user._id, data: { request: view!, pendingCount: await pendingCount(ctx, workspace._id) } });
-  await notifyAdmins(ctx, workspace._id, 'joinRequest.created', { workspaceName: workspace.name, requestId: doc._id, name: user.name, email: user.email }, user._id);
+  await ctx.publisher.toUser(user._id, { type: 'joinRequest.created', actorId: user._id, workspaceId: null, data: { request: presentMine(doc, workspace) } });
+  await notifyAll(ctx, await usersWhoMay(ctx, workspace, 'joinRequests.decide'), {
+    type: 'joinRequest.created',
+    workspaceId: workspace._id,
+    data: { workspaceName: workspace.name, requestId: doc._id, name: user.name, email: user.email },
+    actorId: user._id,
+    ref: subjectOf(doc._id),
+  });
   return doc;
 }
 
-const pendingCount = (ctx: AppContext, workspaceId: string) => ctx.models.JoinRequest.countDocuments({ workspaceId, status: 'pending' });
-
-export async function listJoinRequests(ctx: AppContext, workspace: WorkspaceDoc, q: { limit: number; cursor?: string; status?: string }): Promise<Page<JoinRequestView>> {
+export async function listJoinRequests(ctx: AppContext, workspace: WorkspaceDoc, q: { limit: number; cursor?: string; status?: string }): Promise<Page<JoinRequestView> & { pendingCount: number }> {
   const filter: Record<string, unknown> = { workspaceId: workspace._id };
   if (q.status) filter.status = q.status;
   if (q.cursor) filter._id = mongoose.trusted({ $lt: q.cursor });
-  const docs = await ctx.models.JoinRequest.find(filter).sort({ _id: -1 }).limit(q.limit + 1).lean();
+  const [docs, pending] = await Promise.all([ctx.models.JoinRequest.find(filter).sort({ _id: -1 }).limit(q.limit + 1).lean(), pendingCount(ctx, workspace._id)]);
   const page = docs.slice(0, q.limit);
-  return { items: await present(ctx, page), nextCursor: docs.length > q.limit ? page[page.length - 1]!._id : null };
+  return { items: await present(ctx, page), nextCursor: docs.length > q.limit ? page[page.length - 1]!._id : null, pendingCount: pending };
+}
+
+/** The requests a person made that are still pending, for their home page. */
+export async function listMyJoinRequests(ctx: AppContext, user: UserDoc): Promise<MyJoinRequestView[]> {
+  const docs = await ctx.models.JoinRequest.find({ userId: user._id, status: 'pending' }).sort({ _id: -1 }).limit(100).lean();
+  if (docs.length === 0) return [];
+  const workspaces = new Map((await ctx.models.Workspace.find({ _id: mongoose.trusted({ $in: docs.map((d) => d.workspaceId) }) }, { name: 1 }).lean()).map((w) => [w._id, w]));
+  return docs.filter((d) => workspaces.has(d.workspaceId)).map((d) => presentMine(d, workspaces.get(d.workspaceId)!));
 }
 
 async function alreadyDecided(ctx: AppContext, requestId: string) {
@@ -88,7 +123,9 @@ async function alreadyDecided(ctx: AppContext, requestId: string) {
  * Approves or denies. Exactly one decision counts, however many admins act
  * at once: the decision is claimed by inserting it under the request's id.
  * Approval makes the person a member at once and takes a seat; a full pool
- * undoes the claim and answers `seat_limit_reached`.
+ * undoes the claim and answers `seat_limit_reached`. A denial gives the
+ * request's link use back. Every decider's notification then shows the
+ * outcome, and the requester's home page follows live.
  */
 export async function decideJoinRequest(ctx: AppContext, workspace: WorkspaceDoc, requestId: string, actor: UserDoc, decision: 'approved' | 'denied', role?: Role): Promise<JoinRequestView> {
   const request = await ctx.models.JoinRequest.findById(requestId).lean();
@@ -114,19 +151,32 @@ export async function decideJoinRequest(ctx: AppContext, workspace: WorkspaceDoc
       }
     }
   }
+  if (decision === 'denied') await releaseLinkUse(ctx, request.linkUseId ?? null);
   const decidedAt = ctx.now();
-  await ctx.models.JoinRequest.updateOne({ _id: requestId }, { $set: { status: decision, role: finalRole, decidedBy: actor._id, decidedAt, pendingKey: `done:${requestId}` } });
-  const [view] = await present(ctx, [{ ...request, status: decision, role: finalRole, decidedBy: actor._id, decidedAt }]);
+  const decided: JoinRequestDoc = { ...request, status: decision, role: finalRole, decidedBy: actor._id, decidedAt, pendingKey: `done:${requestId}` };
+  await ctx.models.JoinRequest.updateOne({ _id: requestId }, { $set: { status: decision, role: finalRole, decidedBy: actor._id, decidedAt, pendingKey: decided.pendingKey } });
+  const [view] = await present(ctx, [decided]);
   await ctx.publisher.toWorkspace(workspace._id, 'admins', {
     type: 'joinRequest.decided',
     actorId: actor._id,
     data: { request: view!, pendingCount: await pendingCount(ctx, workspace._id) },
     audit: { target: { kind: 'joinRequest', id: requestId, label: view!.user.email }, before: { status: 'pending' }, after: { status: decision, role: finalRole } },
   });
+  await settleNotifications(ctx, subjectOf(requestId), { status: decision, role: finalRole, by: { id: actor._id, name: actor.name }, at: decidedAt.toISOString() }, actor._id);
   if (requester) {
-    await notify(ctx, requester._id, decision === 'approved' ? 'joinRequest.approved' : 'joinRequest.denied', workspace._id, { workspaceName: workspace.name, role: finalRole }, actor._id);
+    await ctx.publisher.toUser(requester._id, { type: 'joinRequest.decided', actorId: actor._id, workspaceId: null, data: { request: presentMine(decided, workspace) } });
+    await notify(ctx, requester._id, { type: decision === 'approved' ? 'joinRequest.approved' : 'joinRequest.denied', workspaceId: workspace._id, data: { workspaceName: workspace.name, role: finalRole }, actorId: actor._id });
     const mail = joinDecisionMail(requester.locale ?? 'en', requester.email, { workspace: workspace.name, approved: decision === 'approved', role: finalRole, url: `${ctx.publicUrl()}/app/w/${workspace._id}` });
     await sendQuietly(ctx.mailer, ctx.log, mail);
   }
   return view!;
+}
+
+/** Before a workspace is deleted: its pending requests end (denied by the deletion), their link uses go with the link. */
+export async function dropWorkspaceJoinRequests(ctx: AppContext, workspace: WorkspaceDoc) {
+  const pending = await ctx.models.JoinRequest.find({ workspaceId: workspace._id, status: 'pending' }).lean();
+  for (const request of pending) {
+    await ctx.models.JoinRequest.updateOne({ _id: request._id }, { $set: { status: 'denied', decidedAt: ctx.now(), pendingKey: `done:${request._id}` } });
+    await settleNotifications(ctx, subjectOf(request._id), { status: 'denied', at: ctx.now().toISOString() }, null);
+  }
 }

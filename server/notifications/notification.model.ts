@@ -1,6 +1,15 @@
 import { Schema, type Connection } from 'mongoose';
 
-export type NotificationType = 'joinRequest.created' | 'invitation.accepted' | 'joinRequest.approved' | 'joinRequest.denied' | 'member.roleChanged' | 'member.removed';
+export type NotificationType =
+  | 'joinRequest.created'
+  | 'joinRequest.approved'
+  | 'joinRequest.denied'
+  | 'invitation.received'
+  | 'invitation.accepted'
+  | 'invitation.declined'
+  | 'member.added'
+  | 'member.roleChanged'
+  | 'member.removed';
 
 /** One entry of a person's notifications panel. */
 export interface NotificationDoc {
@@ -9,6 +18,12 @@ export interface NotificationDoc {
   type: NotificationType;
   workspaceId: string | null;
   data: Record<string, unknown>;
+  /**
+   * What the notification is about (`joinRequest:<id>`, `invitation:<id>`)
+   * when that can still change: once it is decided, every notification of
+   * the subject shows the outcome (`data.outcome`), in every panel.
+   */
+  ref: string | null;
   createdAt: Date;
   readAt: Date | null;
 }
@@ -20,6 +35,7 @@ const notificationSchema = new Schema<NotificationDoc>(
     type: { type: String, required: true },
     workspaceId: { type: String, default: null },
     data: { type: Schema.Types.Mixed, default: {} },
+    ref: { type: String, default: null, index: true },
     createdAt: { type: Date, required: true },
     readAt: { type: Date, default: null },
   },

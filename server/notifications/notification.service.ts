@@ -15,17 +15,41 @@ export const presentNotification = (n: NotificationDoc): NotificationView => ({
   read: n.readAt !== null,
 });
 
-/** Adds an entry to a person's panel and pushes it to every tab they have open. */
-export async function notify(ctx: AppContext, userId: string, type: NotificationType, workspaceId: string | null, data: Record<string, unknown>, actorId: string | null = null) {
-  const doc: NotificationDoc = { _id: newId(), userId, type, workspaceId, data, createdAt: ctx.now(), readAt: null };
-  await ctx.models.Notification.create(doc);
-  await ctx.publisher.toUser(userId, { type: 'notification.created', actorId, workspaceId, data: { notification: presentNotification(doc) } });
+export interface NotifyInput {
+  type: NotificationType;
+  workspaceId: string | null;
+  data: Record<string, unknown>;
+  actorId?: string | null;
+  /** The subject, when its outcome is still to come (see NotificationDoc.ref). */
+  ref?: string;
 }
 
-/** Notifies every Super Admin of a workspace. */
-export async function notifyAdmins(ctx: AppContext, workspaceId: string, type: NotificationType, data: Record<string, unknown>, actorId: string | null) {
-  const admins = await ctx.models.Membership.find({ workspaceId, role: 'super_admin' }, { userId: 1 }).lean();
-  await Promise.all(admins.map((a) => notify(ctx, a.userId, type, workspaceId, data, actorId)));
+/** Adds an entry to a person's panel and pushes it to every tab they have open. */
+export async function notify(ctx: AppContext, userId: string, input: NotifyInput) {
+  const doc: NotificationDoc = { _id: newId(), userId, type: input.type, workspaceId: input.workspaceId, data: input.data, ref: input.ref ?? null, createdAt: ctx.now(), readAt: null };
+  await ctx.models.Notification.create(doc);
+  await ctx.publisher.toUser(userId, { type: 'notification.created', actorId: input.actorId ?? null, workspaceId: input.workspaceId, data: { notification: presentNotification(doc) } });
+}
+
+/** Notifies each of several people (e.g. everyone who may decide a join request). */
+export async function notifyAll(ctx: AppContext, userIds: string[], input: NotifyInput) {
+  await Promise.all([...new Set(userIds)].map((id) => notify(ctx, id, input)));
+}
+
+/**
+ * Records the outcome of a subject on every notification about it (a join
+ * request approved by one admin shows "approved by Olivia" in every admin's
+ * panel, after a reload too) and pushes the change to their tabs.
+ */
+export async function settleNotifications(ctx: AppContext, ref: string, outcome: Record<string, unknown>, actorId: string | null) {
+  const docs = await ctx.models.Notification.find({ ref }).lean();
+  await Promise.all(
+    docs.map(async (n) => {
+      const data = { ...n.data, outcome };
+      await ctx.models.Notification.updateOne({ _id: n._id }, { $set: { data } });
+      await ctx.publisher.toUser(n.userId, { type: 'notification.updated', actorId, workspaceId: n.workspaceId, data: { notification: presentNotification({ ...n, data }) } });
+    }),
+  );
 }
 
 export async function unreadCount(ctx: AppContext, userId: string) {

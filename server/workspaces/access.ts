@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import { can, type Action } from '../../shared/permissions.js';
-import type { Role } from '../../shared/schemas/auth.js';
+import mongoose from 'mongoose';
+import { RoleSchema, type Role } from '../../shared/schemas/auth.js';
 import { forbidden, notFound } from '../http/errors.js';
 import type { WorkspaceDoc } from './workspace.model.js';
 import { findMembership } from './membership.service.js';
@@ -65,6 +66,30 @@ export async function mayDelete(ctx: AppContext, access: WorkspaceAccess, userId
   if (access.workspace.ownerId === userId) return true;
   if (access.workspace.parentId === null) return false;
   return access.viaAncestor || administersAncestor(ctx, access.workspace, userId);
+}
+
+const rolesThatMay = (action: Action) => RoleSchema.options.filter((role) => can(role, action));
+
+/**
+ * Everyone who may do `action` in a workspace: its members whose role allows
+ * it, and — since they act there as Super Admins — the Super Admins of every
+ * workspace above it. (Who to notify of a join request, for instance.)
+ */
+export async function usersWhoMay(ctx: AppContext, workspace: Pick<WorkspaceDoc, '_id' | 'parentId'>, action: Action): Promise<string[]> {
+  const ids = new Set<string>();
+  const collect = async (workspaceId: string, roles: Role[]) => {
+    if (roles.length === 0) return;
+    for (const m of await ctx.models.Membership.find({ workspaceId, role: mongoose.trusted({ $in: roles }) }, { userId: 1 }).lean()) ids.add(m.userId);
+  };
+  await collect(workspace._id, rolesThatMay(action));
+  if (can('super_admin', action)) {
+    let parentId = workspace.parentId;
+    for (let depth = 0; parentId && depth < 32; depth++) {
+      await collect(parentId, rolesThatMay('subworkspaces.manage'));
+      parentId = (await ctx.models.Workspace.findById(parentId, { parentId: 1 }).lean())?.parentId ?? null;
+    }
+  }
+  return [...ids];
 }
 
 /** Refuses with 403 unless the access allows `action` (the caller already knows the workspace exists). */

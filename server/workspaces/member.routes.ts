@@ -6,7 +6,8 @@ import { authOf } from '../http/auth.middleware.js';
 import { idParam, workspaceIdParam } from '../http/params.js';
 import { notFound } from '../http/errors.js';
 import { authorize, loadAuthorized, loadWorkspace, mayAllocate } from './access.js';
-import { addMemberByEmail, changeRole, listMembers, presentMember, removeMembership, transferOwnership } from './member.service.js';
+import { changeRole, listMembers, presentMember, removeMembership, transferOwnership } from './member.service.js';
+import { addPersonByEmail } from '../commands/add-person.js';
 import { presentWorkspace } from './workspace.presenter.js';
 import { membershipId } from './membership.model.js';
 
@@ -27,12 +28,12 @@ export function memberRoutes(ctx: AppContext): Router {
     res.json(presentMember(m, u, workspace));
   });
 
-  /** Adds someone who already has an account, straight away (Super Admins). */
+  /** Adds someone of the account tree at once, or invites anyone else (Super Admins): `{ member }` or `{ invitation }`. */
   r.post('/workspaces/:id/members', async (req, res) => {
     const { user } = authOf(req);
     const { workspace } = await loadAuthorized(ctx, workspaceIdParam(req.params), user._id, 'members.manage');
     const { email, role } = parse(AddMemberSchema, req.body);
-    res.status(201).json(await addMemberByEmail(ctx, workspace, email, role, user._id));
+    res.status(201).json(await addPersonByEmail(ctx, workspace, user, email, role));
   });
 
   r.patch('/workspaces/:id/members/:userId', async (req, res) => {

@@ -77,13 +77,6 @@ export async function addMembership(ctx: AppContext, workspace: WorkspaceDoc, us
 
 const alreadyMember = () => new AppError('already_member', 'This person is already a member of this workspace');
 
-/** Adds an existing account by email (Super Admins). */
-export async function addMemberByEmail(ctx: AppContext, workspace: WorkspaceDoc, email: string, role: Role, actorId: string) {
-  const user = await ctx.models.User.findOne({ email }).lean();
-  if (!user) throw new AppError('not_found', 'No account uses this email yet. Invite them by email instead.', [{ path: 'email', message: 'No account with this email' }]);
-  return addMembership(ctx, workspace, user, role, actorId);
-}
-
 async function loadMember(ctx: AppContext, workspace: WorkspaceDoc, userId: string) {
   const [membership, user] = await Promise.all([
     ctx.models.Membership.findById(membershipId(workspace._id, userId)).lean(),
@@ -115,7 +108,7 @@ export async function changeRole(ctx: AppContext, workspace: WorkspaceDoc, userI
     audit: { target: memberTarget(user), before: { role: membership.role }, after: { role } },
   });
   await ctx.publisher.toUser(userId, { type: 'member.updated', actorId, workspaceId: workspace._id, data: { workspaceId: workspace._id, role } });
-  await notify(ctx, userId, 'member.roleChanged', workspace._id, { workspaceName: workspace.name, before: membership.role, role }, actorId);
+  await notify(ctx, userId, { type: 'member.roleChanged', workspaceId: workspace._id, data: { workspaceName: workspace.name, before: membership.role, role }, actorId });
   return view;
 }
 
@@ -148,7 +141,7 @@ export async function removeMembership(ctx: AppContext, workspace: WorkspaceDoc,
     });
   }
   await ctx.publisher.toUser(userId, { type: 'access.revoked', actorId, workspaceId: workspace._id, data: { workspaceId: workspace._id, workspaceName: workspace.name, reason } });
-  if (reason !== 'left') await notify(ctx, userId, 'member.removed', workspace._id, { workspaceName: workspace.name, reason }, actorId);
+  if (reason !== 'left') await notify(ctx, userId, { type: 'member.removed', workspaceId: workspace._id, data: { workspaceName: workspace.name, reason }, actorId });
   if (freed && reason !== 'deleted') await announceSeats(ctx, membership.poolId, actorId);
   if (reason !== 'deleted') await announceSubworkspace(ctx, workspace, actorId);
 }

@@ -9,6 +9,16 @@ export function findMembership(ctx: AppContext, workspaceId: string, userId: str
   return ctx.models.Membership.findById(membershipId(workspaceId, userId)).lean();
 }
 
+/**
+ * Whether the person already belongs to a workspace of this account tree:
+ * only such people may be added directly, without their consent being asked.
+ */
+export async function isInAccountTree(ctx: AppContext, userId: string, rootId: string): Promise<boolean> {
+  const memberships = await ctx.models.Membership.find({ userId }, { workspaceId: 1 }).lean();
+  if (memberships.length === 0) return false;
+  return (await ctx.models.Workspace.exists({ _id: mongoose.trusted({ $in: memberships.map((m) => m.workspaceId) }), rootId })) !== null;
+}
+
 /** The workspaces a person belongs to, with their role in each, by name (the switcher tree). */
 export async function listMyWorkspaces(ctx: AppContext, userId: string): Promise<WorkspaceTreeNode[]> {
   const memberships = await ctx.models.Membership.find({ userId }).lean();

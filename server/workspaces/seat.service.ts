@@ -60,19 +60,31 @@ export async function releaseSeat(ctx: AppContext, poolId: string, holder: strin
   return true;
 }
 
-/** Hands a seat from one holder to another without freeing it (an invitation becoming a member). */
+/**
+ * Hands a seat from one holder to another without freeing it in between (an
+ * invitation's reserved seat becoming its invitee's). When the new holder
+ * already has a seat of the pool, the one handed over is freed instead: a
+ * person counts once per pool. The seat is relabelled before the new holder
+ * points at it, so a parallel claim for the same person finds either no
+ * holder (and claims, then yields to this one) or this very seat.
+ */
 export async function transferSeat(ctx: AppContext, poolId: string, from: string, to: string): Promise<boolean> {
   const holding = await ctx.models.SeatHolder.findById(seatHolderId(poolId, from)).lean();
   if (!holding) return false;
-  try {
-    await ctx.models.SeatHolder.create({ _id: seatHolderId(poolId, to), poolId, holder: to, seatId: holding.seatId });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    // `to` already holds a seat in this pool: the one reserved for `from` is freed.
+  const seated = await ctx.models.SeatHolder.findById(seatHolderId(poolId, to)).lean();
+  if (seated && seated.seatId !== holding.seatId) {
     await releaseSeat(ctx, poolId, from);
     return true;
   }
   await ctx.models.Seat.updateOne({ _id: holding.seatId }, { $set: { holder: to, kind: 'member' } });
+  try {
+    await ctx.models.SeatHolder.create({ _id: seatHolderId(poolId, to), poolId, holder: to, seatId: holding.seatId });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const winner = await ctx.models.SeatHolder.findById(seatHolderId(poolId, to)).lean();
+    // A parallel claim seated the person elsewhere meanwhile: the handed-over seat is the one to free.
+    if (winner && winner.seatId !== holding.seatId) await ctx.models.Seat.deleteOne({ _id: holding.seatId, holder: to });
+  }
   await ctx.models.SeatHolder.deleteOne({ _id: holding._id });
   return true;
 }

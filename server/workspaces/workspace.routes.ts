@@ -7,7 +7,9 @@ import { idParam } from '../http/params.js';
 import { forbidden } from '../http/errors.js';
 import { loadAuthorized, loadWorkspace, mayAllocate, mayDelete } from './access.js';
 import { listMyWorkspaces } from './membership.service.js';
-import { addSeats, createRootWorkspace, createSubworkspace, deleteWorkspace, listSubworkspaces, updateWorkspace } from './workspace.service.js';
+import { addSeats, createRootWorkspace, listSubworkspaces, updateWorkspace } from './workspace.service.js';
+import { createSubworkspace } from '../commands/create-subworkspace.js';
+import { deleteWorkspace } from '../commands/delete-workspace.js';
 import { presentSubworkspace, presentWorkspace } from './workspace.presenter.js';
 import { setWorkspaceImage } from './workspace-image.js';
 import { readImageUpload } from '../files/upload.js';
@@ -41,7 +43,7 @@ export function workspaceRoutes(ctx: AppContext): Router {
     if (patch.settings?.apiAccess !== undefined && patch.settings.apiAccess !== access.workspace.settings.apiAccess && !(await mayAllocate(ctx, access, user._id))) {
       throw forbidden('API access of a sub-workspace is turned on or off by an admin of the workspace above it');
     }
-    const updated = await updateWorkspace(ctx, access.workspace, patch, user._id);
+    const updated = await updateWorkspace(ctx, access.workspace, patch, user);
     res.json(await presentWorkspace(ctx, updated, access.role, await mayAllocate(ctx, access, user._id)));
   });
 

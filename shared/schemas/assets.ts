@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from '../events.js';
+import { IdSchema } from './ids.js';
 import { ListQuerySchema } from './workspaces.js';
 
 export const AssetKindSchema = z.enum(['avatar', 'voice', 'brand_kit', 'template']);

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, startWebServer } from '../support/browser.js';
 import { createUser, createWorkspace } from '../support/factories.js';
 import { msUntil, personInBrowser, tinyPng, waitLive, type WebServer } from '../support/organisation.js';
-import { createSubworkspace } from '../../server/workspaces/workspace.service.js';
+import { createSubworkspace } from '../../server/commands/create-subworkspace.js';
 import { addMembership } from '../../server/workspaces/member.service.js';
 
 let server: WebServer;

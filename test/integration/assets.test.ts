@@ -4,7 +4,7 @@ import { connectSocket, emitAck, waitFor } from '../support/client.js';
 import { createUser, createWorkspace } from '../support/factories.js';
 import type { Role } from '../../shared/schemas/auth.js';
 import { addMembership } from '../../server/workspaces/member.service.js';
-import { createSubworkspace } from '../../server/workspaces/workspace.service.js';
+import { createSubworkspace } from '../../server/commands/create-subworkspace.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {

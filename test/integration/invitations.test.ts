@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TestClock } from '../support/server.js';
 import { ApiClient, connectSocket, emitAck, waitFor } from '../support/client.js';
-import { createUser, createWorkspace } from '../support/factories.js';
+import { createUser, createWorkspace, addMember } from '../support/factories.js';
 
 const clock = new TestClock();
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -32,7 +32,7 @@ describe('invitations by email', () => {
   it('invites several people; each bad, duplicate or existing line fails alone; mail carries the accept link', async () => {
     const { owner, ws } = await setup();
     const member = await createUser(server.ctx, server.url, 'Member');
-    await owner.client.post(`/api/workspaces/${ws}/members`, { email: member.email, role: 'viewer' });
+    await addMember(server.ctx, ws, member.user, 'viewer');
     const res = await owner.client.post(`/api/workspaces/${ws}/invitations`, {
       invites: [
         { email: 'Ana@Example.com', role: 'creator' },

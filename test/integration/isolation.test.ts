@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
 import { connectSocket, emitAck } from '../support/client.js';
-import { createUser, createWorkspace } from '../support/factories.js';
-import { createSubworkspace } from '../../server/workspaces/workspace.service.js';
+import { createUser, createWorkspace, addMember } from '../support/factories.js';
+import { createSubworkspace } from '../../server/commands/create-subworkspace.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
@@ -71,7 +71,7 @@ describe('tenant isolation', () => {
     const root = (await server.ctx.models.Workspace.findById(ws).lean())!;
     const { workspace: mine } = await createSubworkspace(server.ctx, root, owner.user, { name: 'Mine', billingMode: 'inherited', apiAccess: false, members: [] });
     const { workspace: sibling } = await createSubworkspace(server.ctx, root, owner.user, { name: 'Sibling', billingMode: 'inherited', apiAccess: false, members: [] });
-    expect((await owner.client.post(`/api/workspaces/${mine._id}/members`, { email: subOnly.email, role: 'super_admin' })).status).toBe(201);
+    await addMember(server.ctx, mine._id, subOnly.user, 'super_admin');
     expect((await subOnly.client.get(`/api/workspaces/${mine._id}`)).status).toBe(200);
     expect((await subOnly.client.get(`/api/workspaces/${ws}`)).status).toBe(404);
     expect((await subOnly.client.get(`/api/workspaces/${sibling._id}`)).status).toBe(404);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TestClock } from '../support/server.js';
 import { ApiClient, connectSocket, emitAck, waitFor } from '../support/client.js';
-import { createUser, createWorkspace } from '../support/factories.js';
+import { createUser, createWorkspace, addMember } from '../support/factories.js';
 
 const clock = new TestClock();
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -132,7 +132,7 @@ describe('deciding join requests', () => {
     const { owner, ids, ws } = await requests(20);
     // 50 seats, 2 used: buy none, but fill all but 5 with direct adds.
     const fill = await Promise.all(Array.from({ length: 43 }, () => createUser(server.ctx, server.url, 'Fill')));
-    for (const f of fill) await owner.client.post(`/api/workspaces/${ws}/members`, { email: f.email, role: 'viewer' });
+    for (const f of fill) await addMember(server.ctx, ws, f.user, 'viewer');
     expect((await owner.client.get(`/api/workspaces/${ws}`)).body.seats).toEqual({ limit: 50, used: 45, reserved: 0 });
     const replies = await Promise.all(ids.map((id) => owner.client.post(`/api/workspaces/${ws}/join-requests/${id}/approve`)));
     expect(replies.filter((r) => r.status === 200)).toHaveLength(5);
@@ -156,7 +156,7 @@ describe('notifications panel', () => {
   it('marks one and all read; every tab hears the new count', async () => {
     const { owner, coAdmin, ws } = await setup();
     const target = await createUser(server.ctx, server.url, 'Target');
-    await owner.client.post(`/api/workspaces/${ws}/members`, { email: target.email, role: 'viewer' });
+    await addMember(server.ctx, ws, target.user, 'viewer');
     const tab = await connectSocket(server.url, target.client.cookie);
     await owner.client.request('PATCH', `/api/workspaces/${ws}/members/${target.user._id}`, { role: 'creator' });
     await coAdmin.client.request('PATCH', `/api/workspaces/${ws}/members/${target.user._id}`, { role: 'developer' });
@@ -173,5 +173,80 @@ describe('notifications panel', () => {
     // Someone else's notification is not found.
     expect((await owner.client.post(`/api/notifications/${list.body.items[0].id}/read`)).status).toBe(404);
     tab.close();
+  });
+});
+
+describe('join requests through a link, as everyone sees them', () => {
+  it('a link limited to 3 uses cannot be passed by way of approvals: pending requests hold uses, a denial gives one back', async () => {
+    const { owner, ws } = await setup(true);
+    const link = (await owner.client.request('PUT', `/api/workspaces/${ws}/invite-link`, { role: 'creator', maxUses: 3 })).body;
+    const askers = await Promise.all(Array.from({ length: 8 }, () => createUser(server.ctx, server.url, 'Asker')));
+    const replies = await Promise.all(askers.map((a) => a.client.post(`/api/join/${link.token}`)));
+    expect(replies.filter((r) => r.status === 202)).toHaveLength(3);
+    const refused = replies.filter((r) => r.status !== 202);
+    expect(refused).toHaveLength(5);
+    for (const r of refused) expect(r.body.error).toEqual({ code: 'expired', message: 'This invite link has been used as many times as allowed. Ask for a new one.' });
+    expect((await owner.client.get(`/api/workspaces/${ws}/invite-link`)).body.link.uses).toBe(3);
+
+    // Asking again while pending takes no second use.
+    const pendingAsker = askers[replies.findIndex((r) => r.status === 202)]!;
+    expect((await pendingAsker.client.post(`/api/join/${link.token}`)).status).toBe(202);
+    expect((await owner.client.get(`/api/workspaces/${ws}/invite-link`)).body.link.uses).toBe(3);
+
+    const ids = replies.filter((r) => r.status === 202).map((r) => r.body.joinRequestId as string);
+    expect((await owner.client.post(`/api/workspaces/${ws}/join-requests/${ids[0]}/approve`)).status).toBe(200);
+    expect((await owner.client.post(`/api/workspaces/${ws}/join-requests/${ids[1]}/deny`)).status).toBe(200);
+    expect((await owner.client.get(`/api/workspaces/${ws}/invite-link`)).body.link.uses).toBe(2);
+    const nextAsker = askers[replies.findIndex((r) => r.status !== 202)]!;
+    expect((await nextAsker.client.post(`/api/join/${link.token}`)).status).toBe(202);
+    const another = await createUser(server.ctx, server.url, 'Another');
+    expect((await another.client.post(`/api/join/${link.token}`)).status).toBe(410);
+    expect((await owner.client.get(`/api/workspaces/${ws}/invite-link`)).body.link.uses).toBe(3);
+  });
+
+  it('every decider’s notification shows the decision (who, when) live and after a reload; the count of pending requests follows', async () => {
+    const { owner, coAdmin, ws } = await setup(true);
+    const link = (await owner.client.request('PUT', `/api/workspaces/${ws}/invite-link`, { role: 'viewer' })).body;
+    const asker = await createUser(server.ctx, server.url, 'Asker');
+    const coTab = await connectSocket(server.url, coAdmin.client.cookie);
+    const askerTab = await connectSocket(server.url, asker.client.cookie);
+    const requestId = (await asker.client.post(`/api/join/${link.token}`)).body.joinRequestId as string;
+    expect((await owner.client.get(`/api/workspaces/${ws}/join-requests?status=pending`)).body).toMatchObject({ pendingCount: 1 });
+    expect((await asker.client.get('/api/me/join-requests')).body.items).toEqual([
+      { id: requestId, workspace: { id: ws, name: 'Linked' }, status: 'pending', role: 'viewer', createdAt: expect.any(String), decidedAt: null },
+    ]);
+    await waitFor(() => askerTab.received.some((e) => e.type === 'joinRequest.created'), 'the asker’s own request event');
+
+    expect((await owner.client.post(`/api/workspaces/${ws}/join-requests/${requestId}/approve`)).status).toBe(200);
+    await waitFor(() => coTab.received.some((e) => e.type === 'notification.updated'), 'the co-admin’s notification settled live');
+    const outcome = { status: 'approved', role: 'viewer', by: { id: owner.user._id, name: owner.user.name }, at: expect.any(String) };
+    expect(coTab.received.find((e) => e.type === 'notification.updated')!.data).toMatchObject({ notification: { type: 'joinRequest.created', data: { requestId, outcome } } });
+    for (const admin of [owner, coAdmin]) {
+      const item = (await admin.client.get('/api/notifications')).body.items.find((n: { type: string }) => n.type === 'joinRequest.created');
+      expect(item.data.outcome).toEqual(outcome);
+    }
+    await waitFor(() => askerTab.received.some((e) => e.type === 'joinRequest.decided'), 'the asker’s home page follows');
+    expect(askerTab.received.find((e) => e.type === 'joinRequest.decided')!.data).toMatchObject({ request: { id: requestId, status: 'approved' } });
+    expect((await asker.client.get('/api/me/join-requests')).body.items).toEqual([]);
+    expect((await owner.client.get(`/api/workspaces/${ws}/join-requests?status=pending`)).body.pendingCount).toBe(0);
+    coTab.close();
+    askerTab.close();
+  });
+
+  it('the Super Admins of the workspace above are told of a sub-workspace’s join request too (they may decide it)', async () => {
+    const { owner, ws } = await setup();
+    const sub = (await owner.client.post(`/api/workspaces/${ws}/subworkspaces`, { name: 'Sub', billingMode: 'inherited', apiAccess: false })).body;
+    const subAdmin = await createUser(server.ctx, server.url, 'SubAdmin');
+    await addMember(server.ctx, sub.id, subAdmin.user, 'super_admin');
+    await owner.client.request('PATCH', `/api/workspaces/${sub.id}`, { settings: { requireApproval: true } });
+    const link = (await owner.client.request('PUT', `/api/workspaces/${sub.id}/invite-link`, { role: 'viewer' })).body;
+    const asker = await createUser(server.ctx, server.url, 'Asker');
+    const requestId = (await asker.client.post(`/api/join/${link.token}`)).body.joinRequestId as string;
+    const told = await server.ctx.models.Notification.find({ ref: `joinRequest:${requestId}` }).lean();
+    // The sub-workspace's owner (the root's owner), its own Super Admin; the root's co-admin from above.
+    expect(new Set(told.map((n) => n.userId)).size).toBe(told.length);
+    expect(told.map((n) => n.userId).sort()).toEqual(expect.arrayContaining([owner.user._id, subAdmin.user._id]));
+    const coAdmin = (await server.ctx.models.Membership.find({ workspaceId: ws, role: 'super_admin' }).lean()).map((m) => m.userId);
+    for (const id of coAdmin) expect(told.map((n) => n.userId)).toContain(id);
   });
 });

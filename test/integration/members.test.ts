@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
 import { connectSocket, emitAck, waitFor, type Reply } from '../support/client.js';
 import { createUser, createWorkspace } from '../support/factories.js';
+import { addMembership } from '../../server/workspaces/member.service.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
@@ -47,18 +48,31 @@ describe('members list', () => {
 });
 
 describe('adding, roles, removal, leaving and ownership', () => {
-  it('adds an existing account, refuses unknown emails and people already in', async () => {
+  it('adds people of the account tree at once; invites anyone else, whether or not they have an account; refuses people already in', async () => {
     const { owner, people, ws } = await team(1);
-    const newcomer = await createUser(server.ctx, server.url, 'New');
-    const added = await owner.client.post(`/api/workspaces/${ws}/members`, { email: `  ${newcomer.email.toUpperCase()} `, role: 'developer' });
+    const root = (await server.ctx.models.Workspace.findById(ws).lean())!;
+    const sub = (await owner.client.post(`/api/workspaces/${ws}/subworkspaces`, { name: 'Team', billingMode: 'inherited', apiAccess: false })).body;
+    // Already a member of the tree (the root): added to the sub-workspace straight away.
+    const added = await owner.client.post(`/api/workspaces/${sub.id}/members`, { email: `  ${people[0]!.email.toUpperCase()} `, role: 'developer' });
     expect(added.status).toBe(201);
-    expect(added.body).toMatchObject({ userId: newcomer.user._id, role: 'developer', status: 'active', isOwner: false });
-    const unknown = await owner.client.post(`/api/workspaces/${ws}/members`, { email: 'nobody@example.com', role: 'viewer' });
-    expect(unknown.status).toBe(404);
-    expect(unknown.body.error.message).toMatch(/Invite them by email/);
+    expect(added.body).toEqual({ member: { userId: people[0]!.user._id, name: people[0]!.user.name, email: people[0]!.email, role: 'developer', status: 'active', joinedAt: expect.any(String), isOwner: false } });
+    // Outside the tree, with or without an account: an invitation, and nothing else differs.
+    const stranger = await createUser(server.ctx, server.url, 'Stranger');
+    const withAccount = await owner.client.post(`/api/workspaces/${ws}/members`, { email: stranger.email, role: 'viewer' });
+    const withoutAccount = await owner.client.post(`/api/workspaces/${ws}/members`, { email: 'nobody.here@example.com', role: 'viewer' });
+    for (const [reply, email] of [[withAccount, stranger.email], [withoutAccount, 'nobody.here@example.com']] as const) {
+      expect(reply.status).toBe(201);
+      expect(reply.body).toEqual({ invitation: { id: expect.any(String), email, role: 'viewer', status: 'sent', invitedBy: { id: owner.user._id, name: owner.user.name }, createdAt: expect.any(String), expiresAt: expect.any(String) } });
+    }
+    expect(Object.keys(withAccount.headers).sort()).toEqual(Object.keys(withoutAccount.headers).sort());
+    expect(await server.ctx.models.Membership.exists({ _id: `${ws}:${stranger.user._id}` })).toBeNull();
+    expect(root.rootId).toBe(ws);
     const again = await owner.client.post(`/api/workspaces/${ws}/members`, { email: people[0]!.email, role: 'viewer' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('already_member');
+    const twice = await owner.client.post(`/api/workspaces/${ws}/members`, { email: stranger.email, role: 'viewer' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error).toEqual({ code: 'conflict', message: 'Already invited: resend the pending invitation instead' });
   });
 
   it('the owner cannot be demoted, removed or leave until ownership is transferred; then they can', async () => {
@@ -177,7 +191,7 @@ describe('admins of the workspace above', () => {
   it("get a sub-workspace's live feed without being its members, and lose it with their role above", async () => {
     const { owner, ws } = await team(0);
     const parentAdmin = await createUser(server.ctx, server.url, 'ParentAdmin');
-    await owner.client.post(`/api/workspaces/${ws}/members`, { email: parentAdmin.email, role: 'super_admin' });
+    await addMembership(server.ctx, (await server.ctx.models.Workspace.findById(ws).lean())!, parentAdmin.user, 'super_admin', null);
     const sub = (await owner.client.post(`/api/workspaces/${ws}/subworkspaces`, { name: 'Client', billingMode: 'inherited', apiAccess: false })).body;
     const socket = await connectSocket(server.url, parentAdmin.client.cookie);
     expect(await emitAck(socket, 'workspace:subscribe', { workspaceId: sub.id })).toMatchObject({ ok: true });

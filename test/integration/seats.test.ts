@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
 import { createUser, createWorkspace } from '../support/factories.js';
-import { createSubworkspace } from '../../server/workspaces/workspace.service.js';
+import { createSubworkspace } from '../../server/commands/create-subworkspace.js';
 import { addMembership } from '../../server/workspaces/member.service.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -21,9 +21,10 @@ async function account() {
 }
 
 describe('seat pools under concurrency', () => {
-  it('30 parallel adds into a pool with 10 free seats (root and an inherited sub-workspace mixed) seat exactly 10; the other 20 get seat_limit_reached', async () => {
+  it('30 parallel invitations into a pool with 10 free seats (root and an inherited sub-workspace mixed) reserve exactly 10; the other 20 get seat_limit_reached', async () => {
     const { owner, ws, root } = await account();
     const { workspace: sub } = await createSubworkspace(server.ctx, root, owner.user, { name: 'Client A', billingMode: 'inherited', apiAccess: false, members: [] });
+    // Strangers to the account tree: adding them invites them (their consent is asked).
     const people = await Promise.all(Array.from({ length: 30 }, () => createUser(server.ctx, server.url, 'Joiner')));
     const replies = await Promise.all(
       people.map((p, i) => owner.client.post(`/api/workspaces/${i % 2 ? ws : sub._id}/members`, { email: p.email, role: 'creator' })),
@@ -31,26 +32,30 @@ describe('seat pools under concurrency', () => {
     const statuses = replies.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
     expect(statuses.filter((s) => s === 409)).toHaveLength(20);
+    for (const r of replies.filter((x) => x.status === 201)) expect(Object.keys(r.body)).toEqual(['invitation']);
     for (const r of replies.filter((x) => x.status === 409)) {
       expect(r.body.error).toEqual({ code: 'seat_limit_reached', message: 'All seats are taken. Remove a member or add seats, then try again.' });
     }
     // Counters match a recount of what is stored.
-    const members = await server.ctx.models.Membership.find({ poolId: ws }).lean();
-    expect(new Set(members.map((m) => m.userId)).size).toBe(11);
+    expect(await server.ctx.models.Invitation.countDocuments({ poolId: ws, status: 'sent' })).toBe(10);
     expect(await server.ctx.models.Seat.countDocuments({ poolId: ws })).toBe(11);
     expect(await server.ctx.models.SeatHolder.countDocuments({ poolId: ws })).toBe(11);
-    expect(await seatsOf(owner.client, ws)).toEqual({ limit: 11, used: 11, reserved: 0 });
-    expect(await seatsOf(owner.client, sub._id)).toEqual({ limit: 11, used: 11, reserved: 0 });
+    expect(await seatsOf(owner.client, ws)).toEqual({ limit: 11, used: 1, reserved: 10 });
+    expect(await seatsOf(owner.client, sub._id)).toEqual({ limit: 11, used: 1, reserved: 10 });
   });
 
-  it('the same person added to the same pool from many requests at once takes one seat', async () => {
-    const { owner, ws, root } = await account();
-    const { workspace: sub } = await createSubworkspace(server.ctx, root, owner.user, { name: 'Sub', billingMode: 'inherited', apiAccess: false, members: [] });
+  it('the same person of the account tree added to one pool from many requests at once takes one seat', async () => {
+    const { owner, root } = await account();
+    // An independent sub-workspace and its own inherited child share a pool the person is not in yet.
+    const { workspace: ind } = await createSubworkspace(server.ctx, root, owner.user, { name: 'Ind', billingMode: 'independent', apiAccess: false, members: [] });
+    const { workspace: child } = await createSubworkspace(server.ctx, ind, owner.user, { name: 'Child', billingMode: 'inherited', apiAccess: false, members: [] });
     const p = await createUser(server.ctx, server.url, 'Twin');
-    const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => owner.client.post(`/api/workspaces/${i % 2 ? ws : sub._id}/members`, { email: p.email, role: 'viewer' })));
+    await addMembership(server.ctx, root, p.user, 'viewer', null);
+    const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => owner.client.post(`/api/workspaces/${i % 2 ? ind._id : child._id}/members`, { email: p.email, role: 'viewer' })));
     expect(replies.map((r) => r.status).sort()).toEqual([201, 201, 409, 409, 409, 409, 409, 409, 409, 409]);
+    expect(replies.filter((r) => r.status === 201).every((r) => r.body.member?.userId === p.user._id)).toBe(true);
     expect(replies.filter((r) => r.status === 409).every((r) => r.body.error.code === 'already_member')).toBe(true);
-    expect(await seatsOf(owner.client, ws)).toEqual({ limit: 11, used: 2, reserved: 0 });
+    expect(await seatsOf(owner.client, ind._id)).toEqual({ limit: 11, used: 2, reserved: 0 });
   });
 });
 
@@ -59,7 +64,8 @@ describe('seat rules', () => {
     const { owner, ws, root } = await account();
     const { workspace: sub } = await createSubworkspace(server.ctx, root, owner.user, { name: 'Sub', billingMode: 'inherited', apiAccess: false, members: [] });
     const p = await createUser(server.ctx, server.url, 'Both');
-    expect((await owner.client.post(`/api/workspaces/${ws}/members`, { email: p.email, role: 'creator' })).status).toBe(201);
+    await addMembership(server.ctx, root, p.user, 'creator', null);
+    // Already in the account tree: added to the sub-workspace at once.
     expect((await owner.client.post(`/api/workspaces/${sub._id}/members`, { email: p.email, role: 'creator' })).status).toBe(201);
     expect(await seatsOf(owner.client, ws)).toEqual({ limit: 11, used: 2, reserved: 0 });
     expect((await p.client.post(`/api/workspaces/${sub._id}/leave`)).status).toBe(204);
@@ -69,11 +75,11 @@ describe('seat rules', () => {
   });
 
   it('a full pool refuses with a message to remove someone or add seats; buying seats lets the add through', async () => {
-    const { owner, ws } = await account();
+    const { owner, ws, root } = await account();
     const res = await owner.client.post(`/api/workspaces/${ws}/seats`, { add: 0 });
     expect(res.status).toBe(400);
     const fill = await Promise.all(Array.from({ length: 10 }, () => createUser(server.ctx, server.url, 'Fill')));
-    for (const f of fill) expect((await owner.client.post(`/api/workspaces/${ws}/members`, { email: f.email, role: 'viewer' })).status).toBe(201);
+    for (const f of fill) await addMembership(server.ctx, root, f.user, 'viewer', null);
     const late = await createUser(server.ctx, server.url, 'Late');
     const refused = await owner.client.post(`/api/workspaces/${ws}/members`, { email: late.email, role: 'viewer' });
     expect(refused.status).toBe(409);
@@ -83,7 +89,10 @@ describe('seat rules', () => {
     const bought = await owner.client.post(`/api/workspaces/${ws}/seats`, { add: 2 });
     expect(bought.status).toBe(200);
     expect(bought.body).toEqual({ seats: { limit: 13, used: 11, reserved: 0 } });
-    expect((await owner.client.post(`/api/workspaces/${ws}/members`, { email: late.email, role: 'viewer' })).status).toBe(201);
+    const invited = await owner.client.post(`/api/workspaces/${ws}/members`, { email: late.email, role: 'viewer' });
+    expect(invited.status).toBe(201);
+    expect(invited.body.invitation).toMatchObject({ email: late.email, role: 'viewer', status: 'sent' });
+    expect(await seatsOf(owner.client, ws)).toEqual({ limit: 13, used: 11, reserved: 1 });
     const audit = await owner.client.get(`/api/workspaces/${ws}/audit?type=seats.purchased`);
     expect(audit.body.items[0]).toMatchObject({ target: { kind: 'seats', id: ws }, before: { limit: 11 }, after: { limit: 13, purchased: 2 } });
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
 import { connectSocket, emitAck, waitFor } from '../support/client.js';
-import { createUser, createWorkspace } from '../support/factories.js';
+import { createUser, createWorkspace, addMember } from '../support/factories.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
@@ -60,9 +60,10 @@ describe('updating a workspace', () => {
     const ws = await createWorkspace(server.ctx, owner.user._id, [{ userId: viewer.user._id, role: 'viewer' }], 'Before');
     const socket = await connectSocket(server.url, viewer.client.cookie);
     await emitAck(socket, 'workspace:subscribe', { workspaceId: ws });
-    const res = await owner.client.request('PATCH', `/api/workspaces/${ws}`, { name: 'After', settings: { requireApproval: true, companyDomains: ['Acme.COM', 'acme.fr'] } });
+    // The owner's verified address is at example.com: that domain is theirs to add.
+    const res = await owner.client.request('PATCH', `/api/workspaces/${ws}`, { name: 'After', settings: { requireApproval: true, companyDomains: ['Example.COM'] } });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ name: 'After', settings: { requireApproval: true, companyDomains: ['acme.com', 'acme.fr'], apiAccess: false, billingMode: 'independent' } });
+    expect(res.body).toMatchObject({ name: 'After', settings: { requireApproval: true, companyDomains: ['example.com'], apiAccess: false, billingMode: 'independent' } });
     await waitFor(() => socket.received.some((e) => e.type === 'workspace.updated'), 'workspace.updated');
     expect(socket.received.find((e) => e.type === 'workspace.updated')!.data).toMatchObject({ workspaceId: ws, name: 'After' });
     const audit = await owner.client.get(`/api/workspaces/${ws}/audit`);
@@ -71,7 +72,7 @@ describe('updating a workspace', () => {
       actor: { id: owner.user._id, name: owner.user.name, email: owner.email },
       target: { kind: 'workspace', id: ws, label: 'After' },
       before: { name: 'Before', requireApproval: false, companyDomains: [] },
-      after: { name: 'After', requireApproval: true, companyDomains: ['acme.com', 'acme.fr'] },
+      after: { name: 'After', requireApproval: true, companyDomains: ['example.com'] },
     });
     socket.close();
   });
@@ -155,7 +156,12 @@ describe('sub-workspaces', () => {
     const owner = await createUser(server.ctx, server.url, 'Owner');
     const coAdmin = await createUser(server.ctx, server.url, 'CoAdmin');
     const creator = await createUser(server.ctx, server.url, 'Creator');
-    const ws = await createWorkspace(server.ctx, owner.user._id, [{ userId: coAdmin.user._id, role: 'super_admin' }]);
+    const stranger = await createUser(server.ctx, server.url, 'Stranger');
+    // The creator is already in the account tree; the stranger is not.
+    const ws = await createWorkspace(server.ctx, owner.user._id, [
+      { userId: coAdmin.user._id, role: 'super_admin' },
+      { userId: creator.user._id, role: 'viewer' },
+    ]);
     const socket = await connectSocket(server.url, coAdmin.client.cookie);
     await emitAck(socket, 'workspace:subscribe', { workspaceId: ws });
     const res = await owner.client.post(`/api/workspaces/${ws}/subworkspaces`, {
@@ -164,6 +170,7 @@ describe('sub-workspaces', () => {
       apiAccess: true,
       members: [
         { email: creator.email, role: 'creator' },
+        { email: stranger.email, role: 'viewer' },
         { email: 'ghost@example.com', role: 'viewer' },
       ],
     });
@@ -173,16 +180,26 @@ describe('sub-workspaces', () => {
       parentId: ws,
       settings: { billingMode: 'inherited', apiAccess: true, requireApproval: false, companyDomains: [] },
       memberCount: 2,
-      seats: { limit: 10, used: 3, reserved: 1 },
-      members: { added: [creator.email], invited: ['ghost@example.com'], failed: [] },
+      seats: { limit: 10, used: 3, reserved: 2 },
+      // Someone with an account outside the tree is invited exactly like someone without one.
+      members: { added: [creator.email], invited: [stranger.email, 'ghost@example.com'], failed: [] },
     });
-    expect((await server.ctx.models.Invitation.findOne({ workspaceId: res.body.id }).lean())).toMatchObject({ email: 'ghost@example.com', role: 'viewer', status: 'sent' });
+    expect((await server.ctx.models.Invitation.find({ workspaceId: res.body.id }).sort({ email: 1 }).lean()).map((i) => [i.email, i.role, i.status])).toEqual(
+      [
+        ['ghost@example.com', 'viewer', 'sent'],
+        [stranger.email, 'viewer', 'sent'],
+      ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
+    );
+    expect(await server.ctx.models.Membership.exists({ workspaceId: res.body.id, userId: stranger.user._id })).toBeNull();
     await waitFor(() => socket.received.some((e) => e.type === 'subworkspace.created'), 'subworkspace.created');
     expect(socket.received.find((e) => e.type === 'subworkspace.created')!.data).toMatchObject({ subworkspace: { id: res.body.id, name: 'Client B' } });
     const list = await coAdmin.client.get(`/api/workspaces/${ws}/subworkspaces`);
     expect(list.body.items.map((s: { id: string }) => s.id)).toEqual([res.body.id]);
     // The creator of the sub sees it in the switcher, under its parent.
-    expect((await creator.client.get('/api/workspaces')).body.items).toEqual([{ id: res.body.id, name: 'Client B', imageUrl: null, parentId: ws, role: 'creator' }]);
+    expect((await creator.client.get('/api/workspaces')).body.items).toEqual([
+      { id: res.body.id, name: 'Client B', imageUrl: null, parentId: ws, role: 'creator' },
+      { id: ws, name: 'Test Workspace', imageUrl: null, parentId: null, role: 'viewer' },
+    ]);
     // A parent Super Admin who is not a member still manages it from the gear menu.
     expect((await coAdmin.client.request('PATCH', `/api/workspaces/${res.body.id}`, { settings: { apiAccess: false } })).status).toBe(200);
     socket.close();
@@ -193,6 +210,7 @@ describe('sub-workspaces', () => {
     const joiner = await createUser(server.ctx, server.url, 'Joiner');
     const ws = await createWorkspace(server.ctx, owner.user._id);
     const sub = await owner.client.post(`/api/workspaces/${ws}/subworkspaces`, { name: 'Counted', billingMode: 'inherited', apiAccess: false });
+    await addMember(server.ctx, ws, joiner.user, 'viewer');
     const socket = await connectSocket(server.url, owner.client.cookie);
     await emitAck(socket, 'workspace:subscribe', { workspaceId: ws });
     const counts = () => socket.received.filter((e) => e.type === 'subworkspace.updated').map((e) => (e.data as { subworkspace: { memberCount: number } }).subworkspace.memberCount);

@@ -1,0 +1,51 @@
+import mongoose from 'mongoose';
+import type { AppContext } from '../context.js';
+import type { SuggestionView } from '../../shared/schemas/invitations.js';
+import { isVerified, type UserDoc } from '../accounts/user.model.js';
+import type { WorkspaceDoc } from '../workspaces/workspace.model.js';
+import { membershipId } from '../workspaces/membership.model.js';
+import { ownedDomains } from './domain.service.js';
+
+/**
+ * People with a verified address at one of the workspace's own company
+ * domains who are neither members nor invited. Never anyone of a domain the
+ * tree does not hold, never an unverified sign-up.
+ */
+export async function listSuggestions(ctx: AppContext, workspace: WorkspaceDoc, limit = 50): Promise<SuggestionView[]> {
+  const domains = await ownedDomains(ctx, workspace);
+  if (domains.length === 0) return [];
+  const people = await ctx.models.User.find({ emailDomain: mongoose.trusted({ $in: domains }), emailVerifiedAt: mongoose.trusted({ $ne: null }) }, { name: 1, email: 1 })
+    .sort({ email: 1 })
+    .limit(1000)
+    .lean();
+  if (people.length === 0) return [];
+  const [members, invited] = await Promise.all([
+    ctx.models.Membership.find({ _id: mongoose.trusted({ $in: people.map((p) => membershipId(workspace._id, p._id)) }) }, { userId: 1 }).lean(),
+    ctx.models.Invitation.find({ workspaceId: workspace._id, status: 'sent' }, { email: 1 }).lean(),
+  ]);
+  const memberIds = new Set(members.map((m) => m.userId));
+  const invitedEmails = new Set(invited.map((i) => i.email));
+  return people
+    .filter((p) => !memberIds.has(p._id) && !invitedEmails.has(p.email))
+    .slice(0, limit)
+    .map((p) => ({ userId: p._id, name: p.name, email: p.email }));
+}
+
+/** Workspaces a person may join because their verified address is at one of their company domains. */
+export async function listDomainWorkspaces(ctx: AppContext, user: UserDoc) {
+  if (!isVerified(user)) return [];
+  const claim = await ctx.models.DomainClaim.findById(user.emailDomain).lean();
+  if (!claim) return [];
+  const [workspaces, mine] = await Promise.all([
+    ctx.models.Workspace.find({ rootId: claim.rootId, 'settings.companyDomains': user.emailDomain }, { name: 1, imageUrl: 1, settings: 1 }).lean(),
+    ctx.models.Membership.find({ userId: user._id }, { workspaceId: 1 }).lean(),
+  ]);
+  const member = new Set(mine.map((m) => m.workspaceId));
+  return workspaces.filter((w) => !member.has(w._id)).map((w) => ({ id: w._id, name: w.name, imageUrl: w.imageUrl, requireApproval: w.settings.requireApproval }));
+}
+
+/** Whether the person may join this workspace by company domain. */
+export async function mayJoinByDomain(ctx: AppContext, workspace: WorkspaceDoc, user: UserDoc): Promise<boolean> {
+  if (!isVerified(user) || !workspace.settings.companyDomains.includes(user.emailDomain)) return false;
+  return (await ownedDomains(ctx, workspace)).includes(user.emailDomain);
+}
