@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import type { Role } from '../../shared/schemas/auth.js';
 import type { MemberView, Page } from '../../shared/schemas/workspaces.js';
 import { can } from '../../shared/permissions.js';
+import { isOwner, mayTransferOwnership } from '../../shared/rules.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
 import { isDuplicateKey } from '../db/claims.js';
 import type { UserDoc } from '../accounts/user.model.js';
@@ -148,8 +149,8 @@ export async function removeMembership(ctx: AppContext, workspace: WorkspaceDoc,
 
 /** Hands ownership to another member, who becomes a Super Admin; the old owner stays a Super Admin. */
 export async function transferOwnership(ctx: AppContext, workspace: WorkspaceDoc, toUserId: string, actorId: string) {
-  if (workspace.ownerId !== actorId) throw new AppError('forbidden', 'Only the owner can transfer ownership');
-  if (toUserId === actorId) throw conflict('You already own this workspace');
+  if (!isOwner(workspace, actorId)) throw new AppError('forbidden', 'Only the owner can transfer ownership');
+  if (!mayTransferOwnership(workspace, actorId, toUserId)) throw conflict('You already own this workspace');
   const { membership, user } = await loadMember(ctx, workspace, toUserId);
   if (membership.role !== 'super_admin') await changeRole(ctx, workspace, toUserId, 'super_admin', actorId);
   await ctx.models.Workspace.updateOne({ _id: workspace._id }, { $set: { ownerId: toUserId } });
