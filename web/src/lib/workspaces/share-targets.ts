@@ -1,4 +1,5 @@
 import type { WorkspaceTreeNode } from '$shared/schemas/workspaces.js';
+import { can } from '$shared/permissions.js';
 import { listSubworkspaces } from '../api/workspaces.js';
 
 export interface ShareTarget {
@@ -33,12 +34,17 @@ export async function loadShareTargets(nodes: WorkspaceTreeNode[], ownerId: stri
   };
   const top = topOf(ownerId);
   const roleOf = new Map(nodes.map((n) => [n.id, n.role]));
+  // A workspace missing from the tree was found by listing the one above it, which only its managers may do.
+  const mayList = (id: string) => {
+    const role = roleOf.get(id);
+    return role === undefined || can(role, 'subworkspaces.manage');
+  };
   // Down from the top, one level at a time: a workspace the caller cannot manage answers 403/404 and adds nothing.
   let level = [top];
   const visited = new Set<string>();
   while (level.length) {
-    // Only Super Admins list sub-workspaces: skip where the tree says the caller has another role.
-    const fresh = level.filter((id) => !visited.has(id) && (roleOf.get(id) ?? 'super_admin') === 'super_admin');
+    // Only those who manage sub-workspaces list them: skip where the tree says the caller may not.
+    const fresh = level.filter((id) => !visited.has(id) && mayList(id));
     fresh.forEach((id) => visited.add(id));
     const children = await Promise.all(fresh.map((id) => listSubworkspaces(id).then((r) => r.items, () => [])));
     level = [];
