@@ -60,7 +60,9 @@ export const en = {
   'error.unknown': 'Something went wrong on our side. Try again in a moment.',
 
   'errorPage.title': 'Something went wrong',
-  'errorPage.notFound': 'This page does not exist.',
+  'errorPage.notFound.title': 'Page not found',
+  'errorPage.notFound': 'There is no page at this address. The link may be mistyped or out of date.',
+  'errorPage.back': 'Go back',
   'errorPage.home': 'Go to the home page',
   'errorPage.retry': 'Try again',
 

@@ -57,7 +57,9 @@ export const fr: Messages = {
   'error.unknown': 'Une erreur s’est produite de notre côté. Réessayez dans un instant.',
 
   'errorPage.title': 'Une erreur s’est produite',
-  'errorPage.notFound': 'Cette page n’existe pas.',
+  'errorPage.notFound.title': 'Page introuvable',
+  'errorPage.notFound': 'Il n’y a pas de page à cette adresse. Le lien est peut-être mal saisi ou périmé.',
+  'errorPage.back': 'Revenir en arrière',
   'errorPage.home': 'Retour à l’accueil',
   'errorPage.retry': 'Réessayer',
 
