@@ -61,6 +61,8 @@ export const enWorkspaces = {
   'billing.inherited': 'Inherited',
   'billing.independent': 'Independent',
   'billing.inherited.help': 'Uses the parent’s seats and the credits the parent gives it. It cannot have sub-workspaces of its own.',
+  'billing.root': 'Own subscription',
+  'billing.root.help': 'This is the account workspace: it has its own subscription (seats and credits). Its sub-workspaces either draw on it or have a subscription of their own.',
   'billing.independent.help': 'Has its own subscription (seats and credits) and uses nothing of the parent’s. Its owner can create further sub-workspaces.',
 
   'members.title': 'Members',

@@ -63,6 +63,8 @@ export const frWorkspaces: Record<keyof typeof enWorkspaces, string> = {
   'billing.inherited': 'Héritée',
   'billing.independent': 'Indépendante',
   'billing.inherited.help': 'Utilise les places du parent et les crédits qu’il lui attribue. Il ne peut pas avoir ses propres sous-espaces.',
+  'billing.root': 'Abonnement propre',
+  'billing.root.help': 'C’est l’espace du compte : il a son propre abonnement (places et crédits). Ses sous-espaces y puisent ou ont leur propre abonnement.',
   'billing.independent.help': 'A son propre abonnement (places et crédits) et n’utilise rien du parent. Son propriétaire peut créer d’autres sous-espaces.',
 
   'members.title': 'Membres',
