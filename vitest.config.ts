@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -6,6 +7,8 @@ import { defineConfig } from 'vitest/config';
  * global setup that starts the databases.
  */
 export default defineConfig({
+  // Web modules without Svelte (parsers, formatters) are tested as plain modules: they import `$shared` as the app does.
+  resolve: { alias: { $shared: fileURLToPath(new URL('./shared', import.meta.url)) } },
   test: {
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
