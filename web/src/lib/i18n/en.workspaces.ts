@@ -143,6 +143,7 @@ export const enWorkspaces = {
   'wizard.failed': 'These people could not be added:',
   'wizard.imageFailed': 'The sub-workspace was created, but its image could not be uploaded: {reason} You can add it later in its settings.',
   'wizard.openNew': 'Open {name}',
+  'wizard.deleted': '{name} was deleted since, so it can no longer be opened.',
   'wizard.another': 'Create another',
 
   'image.label': 'Image',

@@ -144,6 +144,7 @@ export const frWorkspaces: Record<keyof typeof enWorkspaces, string> = {
   'wizard.invited': 'Des invitations ont été envoyées à ces personnes. Elles rejoindront l’espace une fois l’invitation acceptée :',
   'wizard.failed': 'Ces personnes n’ont pas pu être ajoutées :',
   'wizard.imageFailed': 'Le sous-espace a été créé, mais son image n’a pas pu être envoyée : {reason} Vous pourrez l’ajouter plus tard dans ses paramètres.',
+  'wizard.deleted': '{name} a été supprimé entre-temps : il ne peut plus être ouvert.',
   'wizard.openNew': 'Ouvrir {name}',
   'wizard.another': 'En créer un autre',
 

@@ -1,3 +1,4 @@
+import { SvelteSet } from 'svelte/reactivity';
 import type { EventEnvelope } from '$shared/events.js';
 import type { SubworkspaceView } from '$shared/schemas/workspaces.js';
 import { listSubworkspaces } from '../api/workspaces.js';
@@ -14,6 +15,8 @@ export class SubworkspaceList implements LiveStore {
   items = $state<SubworkspaceView[]>([]);
   loading = $state(true);
   error = $state<Message | null>(null);
+  /** Deleted while this page was open, here or by another admin: never offered again. */
+  readonly deleted = new SvelteSet<string>();
 
   constructor(
     private readonly workspaceId: string,
@@ -41,6 +44,7 @@ export class SubworkspaceList implements LiveStore {
   }
 
   drop(id: string) {
+    this.deleted.add(id);
     this.items = this.items.filter((s) => s.id !== id);
   }
 
