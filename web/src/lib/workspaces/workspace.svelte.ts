@@ -1,9 +1,9 @@
 import { getContext, setContext } from 'svelte';
 import type { EventEnvelope } from '$shared/events.js';
-import type { WorkspaceView } from '$shared/schemas/workspaces.js';
+import type { UpdateWorkspace, WorkspaceView } from '$shared/schemas/workspaces.js';
 import { can, type Action } from '$shared/permissions.js';
 import { ApiError } from '../api/client.js';
-import { getWorkspace } from '../api/workspaces.js';
+import { getWorkspace, updateWorkspace } from '../api/workspaces.js';
 import { errorMessage } from '../i18n/errors.js';
 import type { Message } from '../i18n/index.js';
 import type { RealtimeConnection } from '../realtime/socket.svelte.js';
@@ -45,6 +45,16 @@ export class WorkspaceState {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'not_found') this.markLost('gone');
       else this.error = errorMessage(err);
+    }
+  }
+
+  /** Saves a change of name or settings; the view becomes the workspace as stored. */
+  async update(patch: UpdateWorkspace) {
+    try {
+      this.view = await updateWorkspace(this.id, patch);
+    } catch (err) {
+      await this.check(err);
+      throw err;
     }
   }
 
