@@ -66,3 +66,32 @@ describe('languages', () => {
     expect(await page.getByRole('status').textContent()).toContain('Live');
   });
 });
+
+describe('the page for an address that leads nowhere', () => {
+  it('says the page was not found, not that something went wrong, and offers a way back, in English and French', async () => {
+    const { page, errors } = await openSession(browser, server.url);
+    await page.goto('/signin');
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.goto('/no/such/page');
+    await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+    expect(await page.title()).toBe('Page not found · Workspace Console');
+    expect(await page.locator('main p').textContent()).toBe('There is no page at this address. The link may be mistyped or out of date.');
+    expect(await page.getByText('Something went wrong').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Try again' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Go to the home page' }).getAttribute('href')).toBe('/');
+    await screenshot(page, 'not-found-en');
+    await page.getByRole('button', { name: 'Go back' }).click();
+    await page.waitForURL('**/signin');
+
+    const fr = await openSession(browser, server.url, 'fr-FR');
+    await fr.page.goto('/nulle-part');
+    await fr.page.getByRole('heading', { level: 1, name: 'Page introuvable' }).waitFor();
+    expect(await fr.page.locator('main p').textContent()).toBe('Il n’y a pas de page à cette adresse. Le lien est peut-être mal saisi ou périmé.');
+    expect(await fr.page.getByRole('link', { name: 'Retour à l’accueil' }).isVisible()).toBe(true);
+    expect(await fr.page.getByRole('button', { name: 'Revenir en arrière' }).isVisible()).toBe(true);
+    await fr.page.setViewportSize({ width: 390, height: 800 });
+    await screenshot(fr.page, 'not-found-fr-390');
+    // SvelteKit itself logs the route it could not match; nothing else may go wrong.
+    for (const s of [errors, fr.errors]) expect(s.filter((e) => !/^\S*: Not found: \/(no\/such\/page|nulle-part)\b/.test(e))).toEqual([]);
+  });
+});

@@ -104,6 +104,51 @@ describe('inviting by email', () => {
     for (const s of [ana, bruno, invitee]) expect(s.errors).toEqual([]);
   });
 
+  it('reads a pasted CSV: a quoted name with a comma is one address; an unknown role is flagged on its line, in English and French, and not sent', async () => {
+    const ana = await personInBrowser(server, browser, 'Csv Admin');
+    const camille = await personInBrowser(server, browser, 'Camille Csv', 'fr-FR');
+    const workspaceId = await createWorkspace(server.ctx, ana.id, [{ userId: camille.id, role: 'super_admin' }], 'Csv Studio');
+    const stamp = Date.now().toString(36);
+    const [jane, bob, carl] = [`jane.${stamp}@example.com`, `bob.${stamp}@example.com`, `carl.${stamp}@example.com`];
+
+    await ana.page.goto(`/app/w/${workspaceId}/members`);
+    await ana.page.getByRole('button', { name: 'Invite people' }).click();
+    const dialog = ana.page.getByRole('dialog', { name: 'Invite people' });
+    await dialog.getByLabel('Email addresses').fill(`"Doe, Jane" <${jane}>,creator\n${bob},admin\n${carl};Lecteur`);
+    expect(await dialog.getByRole('heading', { name: 'Preview (2)' }).isVisible()).toBe(true);
+    expect(await dialog.locator('.preview li').evaluateAll((items) => items.map((li) => li.getAttribute('data-email')))).toEqual([jane, bob, carl]);
+    expect(await dialog.getByRole('combobox', { name: `Role of ${jane}` }).locator('option:checked').textContent()).toBe('Creator');
+    expect(await dialog.getByRole('combobox', { name: `Role of ${carl}` }).locator('option:checked').textContent()).toBe('Viewer');
+    const bobLine = dialog.locator(`li[data-email="${bob}"]`);
+    expect(await bobLine.locator('.reason').textContent()).toBe('Unknown role “admin”: use Super Admin, Developer, Creator, Viewer. This line is not sent.');
+    expect(await bobLine.getByRole('combobox').count()).toBe(0);
+    await screenshot(ana.page, 'invite-dialog-csv-en');
+
+
+    await dialog.getByRole('button', { name: 'Send 2 invitations' }).click();
+    const results = dialog.getByTestId('invite-results');
+    await results.waitFor();
+    expect(await results.getByRole('status').textContent()).toBe('2 sent, 1 not sent.');
+    expect(await results.locator(`li[data-email="${bob}"]`).textContent()).toContain('Unknown role “admin”');
+    const sent = await server.ctx.models.Invitation.find({ workspaceId }).lean();
+    expect(sent.map((i) => [i.email, i.role]).sort()).toEqual([
+      [carl, 'viewer'],
+      [jane, 'creator'],
+    ]);
+
+    // The same line, for an admin who reads French.
+    await camille.page.goto(`/app/w/${workspaceId}/members`);
+    await camille.page.getByRole('button', { name: 'Inviter des personnes' }).click();
+    const frDialog = camille.page.getByRole('dialog', { name: 'Inviter des personnes' });
+    await frDialog.getByLabel('Adresses e-mail').fill(`${bob},admin`);
+    expect(await frDialog.getByRole('heading', { name: 'Aperçu (0)' }).isVisible()).toBe(true);
+    expect(await frDialog.locator(`li[data-email="${bob}"] .reason`).textContent()).toBe(
+      'Rôle inconnu « admin » : utilisez Super administrateur, Développeur, Créateur, Lecteur. Cette ligne n’est pas envoyée.',
+    );
+    await screenshot(camille.page, 'invite-dialog-csv-fr');
+    for (const s of [ana, camille]) expect(s.errors).toEqual([]);
+  });
+
   it('resends and revokes from the members list', async () => {
     const ana = await personInBrowser(server, browser, 'Rosa Admin');
     const workspaceId = await createWorkspace(server.ctx, ana.id, [], 'Resend Works');

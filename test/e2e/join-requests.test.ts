@@ -98,6 +98,47 @@ describe('joining with the invite link while approval is required', () => {
     for (const s of [ana, bruno, cara]) expect(s.errors).toEqual([]);
   });
 
+  it('approving from the panel by keyboard keeps the focus: on the next waiting request, then on the decided item', async () => {
+    const ana = await personInBrowser(server, browser, 'Ana Keyboard');
+    const workspaceId = await createWorkspace(server.ctx, ana.id, [], 'Key Lab');
+    await requireApproval(workspaceId);
+    const link = await ana.client.request('PUT', `/api/workspaces/${workspaceId}/invite-link`, { role: 'viewer' });
+    await ana.page.goto('/app');
+    await waitLive(ana.page);
+    const joiners = [await createUser(server.ctx, server.url, 'Kim First'), await createUser(server.ctx, server.url, 'Lee Second')];
+    for (const joiner of joiners) expect((await joiner.client.post(`/api/join/${link.body.token}`)).status).toBe(202);
+    await expect.poll(() => bellCount(ana.page)).toBe('2');
+
+    // Open the panel from the keyboard: the focus goes to its heading.
+    await bell(ana.page).focus();
+    await ana.page.keyboard.press('Enter');
+    const panel = ana.page.getByRole('dialog', { name: 'Notifications' });
+    const items = panel.locator('li[data-type="joinRequest.created"]');
+    await expect.poll(() => items.count()).toBe(2);
+    const [top, below] = [items.nth(0), items.nth(1)];
+    const focused = () =>
+      ana.page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return { item: el?.closest('li')?.dataset.notificationId ?? null, tag: el?.tagName ?? null, action: el?.dataset.action ?? null };
+      });
+
+    // Approve the top request with Enter: its buttons go, the focus moves to the next request's Approve.
+    await top.getByRole('button', { name: 'Approve' }).focus();
+    await ana.page.keyboard.press('Enter');
+    await top.getByText('Approved.').waitFor();
+    const belowId = await below.getAttribute('data-notification-id');
+    await expect.poll(focused).toEqual({ item: belowId, tag: 'BUTTON', action: 'approve' });
+
+    // The last one: nothing waits below, so the focus stays on the decided item itself.
+    await ana.page.keyboard.press('Enter');
+    await below.getByText('Approved.').waitFor();
+    await expect.poll(focused).toEqual({ item: belowId, tag: 'A', action: null });
+    await screenshot(ana.page, 'notifications-focus-after-approve');
+    expect(await panel.isVisible()).toBe(true);
+    for (const joiner of joiners) expect(await server.ctx.models.Membership.countDocuments({ workspaceId, userId: joiner.user._id })).toBe(1);
+    expect(ana.errors).toEqual([]);
+  });
+
   it('two admins approving the same request at once: one succeeds, the other is told who approved it first', async () => {
     const ana = await personInBrowser(server, browser, 'Ana Racer');
     const bruno = await personInBrowser(server, browser, 'Bruno Racer');

@@ -111,6 +111,59 @@ describe('creating workspaces', () => {
   });
 });
 
+describe('the sub-workspace wizard after a delete', () => {
+  it('says “1 member” in the singular, and stops offering Open once the new sub-workspace is deleted, here or by another admin', async () => {
+    const { page, id, client, errors } = await personInBrowser(server, browser, 'Solo Founder');
+    const workspaceId = await createWorkspace(server.ctx, id, [], 'Solo Root');
+
+    // A root is the account: its billing says so, not "uses nothing of the parent's".
+    await page.goto(`/app/w/${workspaceId}`);
+    expect(await page.getByTestId('billing').textContent()).toBe('Own subscription');
+    expect(await page.getByTestId('billing-help').textContent()).toBe(
+      'This is the account workspace: it has its own subscription (seats and credits). Its sub-workspaces either draw on it or have a subscription of their own.',
+    );
+
+    await page.getByRole('link', { name: 'Sub-workspaces' }).click();
+    await waitLive(page);
+    for (const name of ['Solo One', 'Solo Two']) {
+      if (name === 'Solo Two') await page.getByRole('button', { name: 'Create another' }).click();
+      else await page.getByRole('button', { name: 'New sub-workspace' }).click();
+      await page.getByLabel('Name', { exact: true }).fill(name);
+      for (let step = 0; step < 3; step++) await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('button', { name: 'Create sub-workspace' }).click();
+      await page.getByRole('heading', { name: `${name} is ready.` }).waitFor();
+    }
+    const rows = page.locator('li[data-subworkspace-id]');
+    await expect.poll(() => rows.count()).toBe(2);
+    const two = rows.filter({ hasText: 'Solo Two' });
+    expect(await two.locator('.meta').textContent()).toMatch(/^1 member\s*·\s*1 \/ 10 seats$/);
+    expect(await page.getByRole('link', { name: 'Open Solo Two' }).isVisible()).toBe(true);
+
+    // The delete dialog counts in the singular too; deleting from here takes Open away.
+    await two.getByRole('button', { name: 'Options for Solo Two' }).click();
+    await two.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete Solo Two?' });
+    expect(await dialog.textContent()).toContain('Delete Solo Two? Its 1 member loses access at once and their seat is freed.');
+    await dialog.getByRole('button', { name: 'Delete sub-workspace' }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Open Solo Two' }).count()).toBe(0);
+    expect(await page.getByTestId('wizard-deleted').textContent()).toBe('Solo Two was deleted since, so it can no longer be opened.');
+    await screenshot(page, 'wizard-after-delete-en');
+
+    // Deleted elsewhere (another tab, another admin): the live event takes Open away as well.
+    await page.getByRole('button', { name: 'Create another' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Solo Three');
+    for (let step = 0; step < 3; step++) await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Create sub-workspace' }).click();
+    await page.getByRole('link', { name: 'Open Solo Three' }).waitFor();
+    const threeId = (await rows.filter({ hasText: 'Solo Three' }).getAttribute('data-subworkspace-id'))!;
+    expect((await client.request('DELETE', `/api/workspaces/${threeId}`)).status).toBe(204);
+    await expect.poll(() => page.getByRole('link', { name: 'Open Solo Three' }).count()).toBe(0);
+    expect(await page.getByTestId('wizard-deleted').textContent()).toBe('Solo Three was deleted since, so it can no longer be opened.');
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('the members page in French', () => {
   it('shows French headings, role names and status', async () => {
     const owner = await personInBrowser(server, browser, 'Camille Dupont', 'fr-FR');

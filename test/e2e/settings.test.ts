@@ -68,6 +68,8 @@ describe('settings that save themselves', () => {
     expect(await approvalSwitch(ana.page).isChecked()).toBe(true);
     expect(await access(ana.page).locator('.domains li').allTextContents()).toEqual([expect.stringContaining('studio.io')]);
     expect((await stored(workspaceId)).settings).toMatchObject({ requireApproval: true, apiAccess: false, companyDomains: ['studio.io'] });
+    await bruno.page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(bruno.page, 'settings-live-390');
     for (const s of [ana, bruno]) expect(s.errors).toEqual([]);
   });
 
@@ -183,6 +185,9 @@ describe('the sub-workspace settings dialog', () => {
     await ask.waitFor();
     expect(await isFocused(ask.getByRole('button', { name: 'Keep editing' }))).toBe(true);
     await screenshot(page, 'sub-settings-unsaved-en');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'sub-settings-unsaved-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.keyboard.press('Enter');
     expect(await ask.count()).toBe(0);
     expect(await isFocused(dialog.getByLabel('Name', { exact: true }))).toBe(true);
