@@ -186,6 +186,9 @@ describe('the members page in French', () => {
     const viewerRole = memberRow(owner.page, viewer.user._id).getByRole('combobox', { name: `Rôle de ${viewer.user.name}` });
     expect(await viewerRole.locator('option:checked').textContent()).toBe('Lecteur');
     expect(await memberRow(owner.page, viewer.user._id).getByText('Actif').isVisible()).toBe(true);
+    // Only the owner hands ownership on, and never to themselves (mayTransferOwnership).
+    expect(await memberRow(owner.page, viewer.user._id).getByRole('button', { name: 'Nommer propriétaire' }).isVisible()).toBe(true);
+    expect(await memberRow(owner.page, owner.id).getByRole('button', { name: 'Nommer propriétaire' }).count()).toBe(0);
     expect(await owner.page.getByTestId('seat-counter').textContent()).toContain('2 / 10 places utilisées');
     await screenshot(owner.page, 'members-fr');
     expect(owner.errors).toEqual([]);
