@@ -68,6 +68,14 @@ describe('settings that save themselves', () => {
     expect(await approvalSwitch(ana.page).isChecked()).toBe(true);
     expect(await access(ana.page).locator('.domains li').allTextContents()).toEqual([expect.stringContaining('studio.io')]);
     expect((await stored(workspaceId)).settings).toMatchObject({ requireApproval: true, apiAccess: false, companyDomains: ['studio.io'] });
+    // The name is text: it follows another admin's rename until someone types in it, then it waits for its Save.
+    const brunoName = bruno.page.getByLabel('Workspace name');
+    expect((await ana.client.request('PATCH', `/api/workspaces/${workspaceId}`, { name: 'Autosave Studio 2' })).status).toBe(200);
+    await expect.poll(() => brunoName.inputValue()).toBe('Autosave Studio 2');
+    await brunoName.fill('Bruno Typing');
+    expect((await ana.client.request('PATCH', `/api/workspaces/${workspaceId}`, { name: 'Autosave Studio 3' })).status).toBe(200);
+    await bruno.page.getByRole('heading', { level: 1, name: 'Autosave Studio 3' }).waitFor();
+    expect(await brunoName.inputValue()).toBe('Bruno Typing');
     await bruno.page.setViewportSize({ width: 390, height: 844 });
     await screenshot(bruno.page, 'settings-live-390');
     for (const s of [ana, bruno]) expect(s.errors).toEqual([]);
