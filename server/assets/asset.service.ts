@@ -87,15 +87,22 @@ export async function avatarSlots(ctx: AppContext, w: WorkspaceDoc): Promise<Ava
 }
 
 /** Tells the owner's members and every workspace it is shared into. */
-async function announce(ctx: AppContext, a: AssetDoc, type: 'asset.created' | 'asset.updated' | 'asset.deleted', actorId: string, targets: string[]) {
+async function announce(ctx: AppContext, a: AssetDoc, type: 'asset.created' | 'asset.updated' | 'asset.deleted', actorId: string, targets: string[], audit?: { before?: unknown; after?: unknown }) {
   const owned = type === 'asset.deleted' ? null : await presentOwned(ctx, a);
-  await ctx.publisher.toWorkspace(a.workspaceId, 'members', { type, actorId, data: owned ? { asset: owned } : { assetId: a._id } });
+  await ctx.publisher.toWorkspace(a.workspaceId, 'members', {
+    type,
+    actorId,
+    data: owned ? { asset: owned } : { assetId: a._id },
+    audit: audit ? { target: assetTarget(a), ...audit } : undefined,
+  });
   await Promise.all(
     targets.map(async (t) =>
       ctx.publisher.toWorkspace(t, 'members', { type, actorId, data: type === 'asset.deleted' ? { assetId: a._id } : { asset: await presentShared(ctx, a, t) } }),
     ),
   );
 }
+
+const assetTarget = (a: Pick<AssetDoc, '_id' | 'name'>) => ({ kind: 'asset', id: a._id, label: a.name });
 
 const targetsOf = async (ctx: AppContext, assetId: string) => (await ctx.models.AssetShare.find({ assetId }, { targetWorkspaceId: 1 }).lean()).map((s) => s.targetWorkspaceId);
 
@@ -113,7 +120,7 @@ export async function createAsset(ctx: AppContext, w: WorkspaceDoc, actorId: str
     await ctx.models.AvatarSlot.deleteMany({ assetId: asset._id });
     throw err;
   }
-  await announce(ctx, asset, 'asset.created', actorId, []);
+  await announce(ctx, asset, 'asset.created', actorId, [], { after: { kind: asset.kind, name: asset.name } });
   return present(asset, w._id, null, []);
 }
 
@@ -121,7 +128,7 @@ export async function renameAsset(ctx: AppContext, w: WorkspaceDoc, assetId: str
   const a = await loadOwnAsset(ctx, w, assetId);
   await ctx.models.Asset.updateOne({ _id: a._id }, { $set: { name } });
   const renamed = { ...a, name };
-  await announce(ctx, renamed, 'asset.updated', actorId, await targetsOf(ctx, a._id));
+  await announce(ctx, renamed, 'asset.updated', actorId, await targetsOf(ctx, a._id), { before: { kind: a.kind, name: a.name }, after: { kind: a.kind, name } });
   return presentOwned(ctx, renamed);
 }
 
@@ -132,7 +139,7 @@ export async function deleteAsset(ctx: AppContext, a: AssetDoc, actorId: string)
   await ctx.models.AssetShare.deleteMany({ assetId: a._id });
   await ctx.models.AvatarSlot.deleteMany({ assetId: a._id });
   await deleteImage(ctx, logoKey(a._id));
-  await announce(ctx, a, 'asset.deleted', actorId, targets);
+  await announce(ctx, a, 'asset.deleted', actorId, targets, { before: { kind: a.kind, name: a.name }, after: null });
 }
 
 /**
@@ -158,7 +165,7 @@ export async function shareAsset(ctx: AppContext, w: WorkspaceDoc, assetId: stri
       type: 'asset.shared',
       actorId,
       data: { asset: view },
-      audit: { target: { kind: 'asset', id: a._id, label: a.name }, after: { sharedWith: fresh } },
+      audit: { target: assetTarget(a), after: { kind: a.kind, sharedWith: view.sharedWith.filter((w) => fresh.includes(w.id)) } },
     });
   }
   return view;
@@ -173,7 +180,7 @@ export async function unshareAsset(ctx: AppContext, w: WorkspaceDoc, assetId: st
     type: 'asset.unshared',
     actorId,
     data: { asset: await presentOwned(ctx, a), targetWorkspaceId: targetId },
-    audit: { target: { kind: 'asset', id: a._id, label: a.name }, before: { sharedWith: [targetId] }, after: null },
+    audit: { target: assetTarget(a), before: { kind: a.kind, sharedWith: [(await refsOf(ctx, [targetId])).get(targetId) ?? { id: targetId, name: '' }] }, after: null },
   });
 }
 
@@ -183,7 +190,6 @@ export async function dropWorkspaceAssets(ctx: AppContext, w: WorkspaceDoc, acto
   await ctx.models.AssetShare.deleteMany({ targetWorkspaceId: w._id });
 }
 
-
 /** A brand kit's logo: a real PNG, JPEG or WebP (checked by content), stored apart from the asset. */
 export async function setBrandKitLogo(ctx: AppContext, w: WorkspaceDoc, assetId: string, data: Buffer, actorId: string): Promise<AssetView> {
   const asset = await loadOwnAsset(ctx, w, assetId);
@@ -192,7 +198,7 @@ export async function setBrandKitLogo(ctx: AppContext, w: WorkspaceDoc, assetId:
   const version = await storeImage(ctx, logoKey(asset._id), data);
   await ctx.models.Asset.updateOne({ _id: asset._id }, { $set: { logo: { version } } });
   const updated = { ...asset, logo: { version } };
-  await announce(ctx, updated, 'asset.updated', actorId, await targetsOf(ctx, asset._id));
+  await announce(ctx, updated, 'asset.updated', actorId, await targetsOf(ctx, asset._id), { before: { kind: asset.kind, logo: asset.logo !== null }, after: { kind: asset.kind, logo: true } });
   return presentOwned(ctx, updated);
 }
 
