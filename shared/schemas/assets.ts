@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from './ids.js';
+import { SafeJsonObjectSchema } from './json.js';
 import { ListQuerySchema } from './workspaces.js';
 
 export const AssetKindSchema = z.enum(['avatar', 'voice', 'brand_kit', 'template']);
@@ -14,10 +15,7 @@ export const AssetDataSchemas = {
   voice: z.strictObject({ language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'Use a language code such as en or fr-FR').optional(), gender: z.enum(['female', 'male', 'neutral']).optional() }),
   brand_kit: z.strictObject({ colors: z.array(HexColor).max(12, 'At most 12 colours').optional(), fonts: z.array(ShortText(60)).max(6, 'At most 6 fonts').optional() }),
   template: z.strictObject({
-    layout: z
-      .record(z.string().max(60), z.unknown())
-      .refine((v) => JSON.stringify(v).length <= 16_000, 'The layout is too large (16 kB at most)')
-      .optional(),
+    layout: SafeJsonObjectSchema({ maxDepth: 8, maxBytes: 16_000 }).optional(),
   }),
 } as const;
 
