@@ -1,7 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { AppContext } from './context.js';
-import { errorMiddleware, notFound } from './http/errors.js';
+import { errorMiddleware, notFound, unavailable } from './http/errors.js';
 import { originCheck } from './http/origin.js';
 import { requireUser } from './http/auth.middleware.js';
 import { isDatabaseReachable } from './db/connect.js';
@@ -30,7 +30,7 @@ export function createApp(ctx: AppContext, webHandler: RequestHandler | null): E
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ok = await isDatabaseReachable(ctx.conn);
+    const ok = ctx.database.up && (await isDatabaseReachable(ctx.conn));
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unreachable' });
   });
 
@@ -39,6 +39,10 @@ export function createApp(ctx: AppContext, webHandler: RequestHandler | null): E
   api.use(helmet({ strictTransportSecurity: https, contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } } }));
   api.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
+    next();
+  });
+  api.use((_req, _res, next) => {
+    if (!ctx.database.up) throw unavailable();
     next();
   });
   api.use(originCheck(ctx));

@@ -7,12 +7,15 @@ import type { Models } from './db/models.js';
 import type { Publisher } from './realtime/publisher.js';
 import type { Mailer } from './mail/mailer.js';
 import type { TrustProxy } from './http/proxy.js';
+import type { DatabaseHealth } from './db/health.js';
 
 /** What every route, socket handler and domain service of one process shares. */
 export interface AppContext {
   config: Config;
   log: Logger;
   conn: Connection;
+  /** Whether the database can be used right now (requests answer 503 while it cannot). */
+  database: DatabaseHealth;
   models: Models;
   hasher: PasswordHasher;
   limiter: RateLimiter;

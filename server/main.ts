@@ -44,13 +44,14 @@ async function main() {
       binary: config.FERRETDB_BIN ?? defaultFerretBinary(),
       dataDir: config.DATA_DIR,
       log: (line) => log.warn({ ferretdb: line }),
+      onStateChange: (message, level) => log[level](message),
     });
     mongoUri = embedded.uri;
     log.info({ dataDir: config.DATA_DIR }, 'embedded FerretDB started');
   }
 
   if (stopping) return;
-  server = await startServer(config, { mongoUri, log });
+  server = await startServer(config, { mongoUri, embedded, log });
   const demo = config.SEED_DEMO ? await seedDemo(server.ctx) : null;
 
   const url = server.ctx.publicUrl();

@@ -10,6 +10,8 @@ import type { Connection } from 'mongoose';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { connectDatabase } from './db/connect.js';
+import { DatabaseHealth } from './db/health.js';
+import type { EmbeddedDatabase } from './db/ferretdb.js';
 import { createModels, syncIndexes } from './db/models.js';
 import { PasswordHasher } from './accounts/password.js';
 import { FlexibleRateLimiter } from './http/rate-limit.js';
@@ -49,7 +51,7 @@ export async function loadWebHandler(root = process.cwd()): Promise<RequestHandl
  */
 export async function startServer(
   config: Config,
-  opts: { mongoUri: string; log?: Logger; webHandler?: RequestHandler | null; now?: () => Date },
+  opts: { mongoUri: string; embedded?: EmbeddedDatabase | null; log?: Logger; webHandler?: RequestHandler | null; now?: () => Date },
 ): Promise<RunningServer> {
   const log = opts.log ?? pino({ level: config.LOG_LEVEL });
   const conn: Connection = await connectDatabase(opts.mongoUri);
@@ -68,6 +70,7 @@ export async function startServer(
     config,
     log,
     conn,
+    database: new DatabaseHealth(conn, opts.embedded ?? null),
     models,
     hasher: new PasswordHasher(config.HASH_CONCURRENCY),
     limiter: new FlexibleRateLimiter(redis),

@@ -8,7 +8,9 @@ mongoose.set('strictQuery', true);
 /** Opens a dedicated connection; every model of the app is bound to it. */
 export async function connectDatabase(uri: string): Promise<mongoose.Connection> {
   const conn = mongoose.createConnection(uri, {
-    serverSelectionTimeoutMS: 10_000,
+    serverSelectionTimeoutMS: 5_000,
+    // A lost database is noticed within seconds (`disconnected`), not after the default 10 s heartbeat.
+    heartbeatFrequencyMS: 2_000,
     // FerretDB and single-node MongoDB alike: no retryable writes needed.
     retryWrites: false,
     autoIndex: true,

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, waitForPort } from './free-port.js';
@@ -10,18 +11,36 @@ export function defaultFerretBinary(root = process.cwd()): string {
   return path.join(root, '.tools', 'bin', 'ferretdb');
 }
 
-export interface EmbeddedDatabase {
+export interface EmbeddedDatabase extends EventEmitter<{ down: [reason: string]; up: [] }> {
   uri: string;
   port: number;
+  /** False from the moment the process died until it accepts connections again. */
+  readonly running: boolean;
+  /** The process id of the database server (tests kill it to prove the restart). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
+export interface FerretDbOptions {
+  binary: string;
+  dataDir: string;
+  database?: string;
+  log?: (line: string) => void;
+  /** One line when the database dies and when it is back. */
+  onStateChange?: (message: string, level: 'error' | 'info') => void;
+}
+
+const RESTART_DELAYS_MS = [200, 500, 1000, 2000, 5000];
+
 /**
  * Starts FerretDB (MongoDB wire protocol, SQLite backend) on a free loopback
- * port with its data in `dataDir`. Telemetry is always disabled and its debug
- * listener is off: it never reaches outside this machine.
+ * port with its data in `dataDir`, and keeps it running: if the process dies
+ * for any reason it is started again on the same port (the driver then
+ * reconnects by itself), with growing delays while it keeps failing.
+ * Telemetry is always disabled and its debug listener is off: it never
+ * reaches outside this machine.
  */
-export async function startFerretDb(opts: { binary: string; dataDir: string; database?: string; log?: (line: string) => void }): Promise<EmbeddedDatabase> {
+export async function startFerretDb(opts: FerretDbOptions): Promise<EmbeddedDatabase> {
   if (!existsSync(opts.binary)) {
     throw new Error(
       `FerretDB is not installed at ${opts.binary}. Run "npm run setup" (needs Go) or set MONGODB_URI to a MongoDB server.`,
@@ -32,52 +51,104 @@ export async function startFerretDb(opts: { binary: string; dataDir: string; dat
   mkdirSync(sqliteDir, { recursive: true });
   mkdirSync(stateDir, { recursive: true });
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    opts.binary,
-    [
-      '--handler=sqlite',
-      `--sqlite-url=file:${sqliteDir}/`,
-      `--state-dir=${stateDir}`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=error',
-      '--log-format=text',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DO_NOT_TRACK: '1' } },
-  );
-  let exited = false;
+  const database = opts.database ?? 'console';
+
+  const events = new EventEmitter<{ down: [reason: string]; up: [] }>();
+  let child = null as ChildProcess | null;
+  let running = false;
+  let stopping = false;
+  let failures = 0;
   let output = '';
-  const collect = (chunk: Buffer) => {
-    const text = chunk.toString();
-    output = (output + text).slice(-4000);
-    opts.log?.(text.trimEnd());
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  // The database never outlives the process that started it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.on('exit', () => {
-    exited = true;
-    process.off('exit', killOnExit);
-  });
-  try {
+
+  const spawnOnce = async () => {
+    const proc = spawn(
+      opts.binary,
+      [
+        '--handler=sqlite',
+        `--sqlite-url=file:${sqliteDir}/`,
+        `--state-dir=${stateDir}`,
+        `--listen-addr=127.0.0.1:${port}`,
+        '--debug-addr=-',
+        '--telemetry=disable',
+        '--log-level=error',
+        '--log-format=text',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DO_NOT_TRACK: '1' } },
+    );
+    child = proc;
+    let exited = false;
+    const collect = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output = (output + text).slice(-4000);
+      opts.log?.(text.trimEnd());
+    };
+    proc.stdout?.on('data', collect);
+    proc.stderr?.on('data', collect);
+    proc.on('exit', (code, signal) => {
+      exited = true;
+      if (child === proc) child = null;
+      const wasRunning = running;
+      running = false;
+      if (stopping) return;
+      const reason = signal ? `signal ${signal}` : `exit code ${code}`;
+      if (wasRunning) {
+        opts.onStateChange?.(`The embedded database stopped unexpectedly (${reason}); restarting it. Requests answer 503 until it is back.`, 'error');
+        events.emit('down', reason);
+      }
+      scheduleRestart();
+    });
     await waitForPort('127.0.0.1', port, 20_000, () => !exited);
+    running = true;
+    failures = 0;
+  };
+
+  const scheduleRestart = () => {
+    const delay = RESTART_DELAYS_MS[Math.min(failures, RESTART_DELAYS_MS.length - 1)]!;
+    failures++;
+    setTimeout(() => {
+      if (stopping) return;
+      spawnOnce().then(
+        () => {
+          opts.onStateChange?.('The embedded database is back.', 'info');
+          events.emit('up');
+        },
+        () => {
+          /* its exit handler schedules the next try */
+        },
+      );
+    }, delay).unref();
+  };
+
+  // The database never outlives the process that started it.
+  const killOnExit = () => child?.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  try {
+    await spawnOnce();
   } catch (err) {
-    child.kill('SIGKILL');
+    stopping = true;
+    child?.kill('SIGKILL');
+    process.off('exit', killOnExit);
     throw new Error(`FerretDB did not start: ${(err as Error).message}\n${output}`);
   }
-  const database = opts.database ?? 'console';
-  return {
-    uri: `mongodb://127.0.0.1:${port}/${database}`,
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (exited) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
-  };
+
+  // Getters, not copies: `running` and `pid` follow the process as it dies and comes back.
+  return Object.defineProperties(events, {
+    uri: { value: `mongodb://127.0.0.1:${port}/${database}`, enumerable: true },
+    port: { value: port, enumerable: true },
+    running: { get: () => running, enumerable: true },
+    pid: { get: () => child?.pid, enumerable: true },
+    stop: {
+      value: () =>
+        new Promise<void>((resolve) => {
+          stopping = true;
+          process.off('exit', killOnExit);
+          const proc = child;
+          if (!proc) return resolve();
+          proc.once('exit', () => resolve());
+          proc.kill('SIGTERM');
+          setTimeout(() => proc.kill('SIGKILL'), 5000).unref();
+        }),
+    },
+  }) as EmbeddedDatabase;
 }

@@ -24,6 +24,10 @@ export const notFound = (what = 'Not found') => new AppError('not_found', what);
 export const forbidden = (message = 'You are not allowed to do this') => new AppError('forbidden', message);
 export const unauthenticated = (message = 'Sign in to continue') => new AppError('unauthenticated', message);
 export const conflict = (message: string, details?: unknown) => new AppError('conflict', message, details);
+export const unavailable = () => new AppError('unavailable', 'The database is not reachable right now. Try again in a moment.', undefined, { 'Retry-After': '5' });
+
+/** The driver's errors for a database that cannot be reached (not for a query it refused). */
+const UNREACHABLE = /^Mongo(ose)?(Network|NetworkTimeout|ServerSelection|NotConnected|PoolCleared|TopologyClosed)Error$/;
 /** A wait as people say it: minutes, or hours past 90 minutes; never raw seconds. */
 export function waitText(seconds: number): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
@@ -55,6 +59,7 @@ export function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.too.large') return new AppError('too_large', 'The request body is too large');
   if (e?.type === 'entity.parse.failed') return new AppError('validation_failed', 'The request body must be a valid JSON object');
   if (e?.name === 'CastError') return new AppError('validation_failed', 'A value has the wrong type');
+  if (e?.name && UNREACHABLE.test(e.name)) return unavailable();
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new AppError('validation_failed', e?.type ? 'The request body could not be read' : 'The request could not be read');
@@ -65,7 +70,7 @@ export function toAppError(err: unknown): AppError {
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appError = toAppError(err);
-    if (appError.status >= 500) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    if (appError.code === 'internal') log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     if (res.headersSent) return;
     res.set(appError.headers).status(appError.status).json({ error: appError.toJSON() });
   };

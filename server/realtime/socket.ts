@@ -23,6 +23,7 @@ export function createSocketServer(ctx: AppContext, http: HttpServer, redis: Red
 
   // Every connection, including a reconnection, is authenticated with the session cookie.
   io.use(async (socket, next) => {
+    if (!ctx.database.up) return next(new Error('unavailable'));
     try {
       const auth = await authenticateToken(ctx, sessionTokenOf(socket.handshake.headers.cookie));
       if (!auth) return next(new Error('unauthenticated'));

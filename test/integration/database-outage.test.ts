@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.js';
+import { startServer, type RunningServer } from '../../server/server.js';
+import { defaultFerretBinary, startFerretDb, type EmbeddedDatabase } from '../../server/db/ferretdb.js';
+import { ApiClient, connectSocket, signedInClient } from '../support/client.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'wsc-outage-'));
+const stateLines: string[] = [];
+let db: EmbeddedDatabase;
+let server: RunningServer;
+beforeAll(async () => {
+  db = await startFerretDb({ binary: process.env.FERRETDB_BIN ?? defaultFerretBinary(), dataDir: dir, onStateChange: (line) => stateLines.push(line) });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+  server = await startServer(config, { mongoUri: db.uri, embedded: db, log: pino({ level: 'silent' }), webHandler: null });
+});
+afterAll(async () => {
+  await server?.close();
+  await db?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const until = async (what: string, check: () => Promise<boolean>, ms = 20_000) => {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+describe('the embedded database dies', () => {
+  it('is noticed (readyz 503, one log line), requests get 503 unavailable at once (no hang, no 500), and it is restarted; then everything works again', async () => {
+    const { client } = await signedInClient(server.url);
+    const ws = (await client.post('/api/workspaces', { name: 'Before the outage' })).body.id as string;
+    expect((await new ApiClient(server.url).get('/readyz')).status).toBe(200);
+
+    const pid = db.pid!;
+    process.kill(pid, 'SIGKILL');
+    await until('the outage to be noticed', async () => !db.running);
+    const ready = await new ApiClient(server.url).get('/readyz');
+    expect(ready.status).toBe(503);
+    const started = Date.now();
+    const during = await client.get(`/api/workspaces/${ws}`);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(during.status).toBe(503);
+    expect(during.body.error).toEqual({ code: 'unavailable', message: 'The database is not reachable right now. Try again in a moment.' });
+    expect(during.headers.get('retry-after')).toBe('5');
+    await expect(connectSocket(server.url, client.cookie)).rejects.toThrow('unavailable');
+
+    await until('the restart', async () => db.running && db.pid !== pid && (await new ApiClient(server.url).get('/readyz')).status === 200);
+    expect(stateLines).toEqual([expect.stringMatching(/^The embedded database stopped unexpectedly \(signal SIGKILL\); restarting it\./), 'The embedded database is back.']);
+    await until('the API to answer again', async () => (await client.get(`/api/workspaces/${ws}`)).status === 200);
+    expect((await client.get(`/api/workspaces/${ws}`)).body.name).toBe('Before the outage');
+    expect((await client.request('PATCH', `/api/workspaces/${ws}`, { name: 'After the outage' })).status).toBe(200);
+    const socket = await connectSocket(server.url, client.cookie);
+    expect(socket.connected).toBe(true);
+    socket.close();
+  });
+});
