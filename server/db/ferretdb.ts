@@ -28,6 +28,8 @@ export interface FerretDbOptions {
   log?: (line: string) => void;
   /** One line when the database dies and when it is back. */
   onStateChange?: (message: string, level: 'error' | 'info') => void;
+  /** Waits before each try to start it again, the last repeating (tests widen the first). */
+  restartDelaysMs?: number[];
 }
 
 const RESTART_DELAYS_MS = [200, 500, 1000, 2000, 5000];
@@ -103,7 +105,8 @@ export async function startFerretDb(opts: FerretDbOptions): Promise<EmbeddedData
   };
 
   const scheduleRestart = () => {
-    const delay = RESTART_DELAYS_MS[Math.min(failures, RESTART_DELAYS_MS.length - 1)]!;
+    const delays = opts.restartDelaysMs ?? RESTART_DELAYS_MS;
+    const delay = delays[Math.min(failures, delays.length - 1)]!;
     failures++;
     setTimeout(() => {
       if (stopping) return;

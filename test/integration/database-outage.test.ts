@@ -13,7 +13,8 @@ const stateLines: string[] = [];
 let db: EmbeddedDatabase;
 let server: RunningServer;
 beforeAll(async () => {
-  db = await startFerretDb({ binary: process.env.FERRETDB_BIN ?? defaultFerretBinary(), dataDir: dir, onStateChange: (line) => stateLines.push(line) });
+  // A wide first delay keeps the outage open long enough to look at it, however loaded the machine.
+  db = await startFerretDb({ binary: process.env.FERRETDB_BIN ?? defaultFerretBinary(), dataDir: dir, onStateChange: (line) => stateLines.push(line), restartDelaysMs: [3000, 500] });
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
   server = await startServer(config, { mongoUri: db.uri, embedded: db, log: pino({ level: 'silent' }), webHandler: null });
 });
@@ -39,7 +40,7 @@ describe('the embedded database dies', () => {
 
     const pid = db.pid!;
     process.kill(pid, 'SIGKILL');
-    await until('the outage to be noticed', async () => !db.running);
+    await until('the outage to be noticed', async () => !db.running, 2000);
     const ready = await new ApiClient(server.url).get('/readyz');
     expect(ready.status).toBe(503);
     const started = Date.now();
