@@ -22,10 +22,14 @@ import { announceAccepted, closeInvitation, decide, endedError, holderOf, openOw
 async function accept(ctx: AppContext, inv: InvitationDoc, workspace: WorkspaceDoc, user: UserDoc): Promise<{ workspaceId: string; role: Role }> {
   const earlier = await decide(ctx, inv, 'accepted', user._id);
   if (earlier) throw endedError(earlier.outcome);
-  const moved = await transferSeat(ctx, inv.poolId, holderOf(inv), userHolder(user._id));
+  let moved = false;
   let role: Role = inv.role;
   try {
-    await addMembership(ctx, workspace, user, inv.role, user._id);
+    await addMembership(ctx, workspace, user, inv.role, user._id, {
+      beforeSeat: async () => {
+        moved = await transferSeat(ctx, inv.poolId, holderOf(inv), userHolder(user._id));
+      },
+    });
   } catch (err) {
     if (err instanceof AppError && err.code === 'already_member') {
       role = (await ctx.models.Membership.findById(membershipId(workspace._id, user._id)).lean())?.role ?? role;

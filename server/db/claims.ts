@@ -1,3 +1,6 @@
+import type { Model } from 'mongoose';
+import type { LockDoc } from './lock.model.js';
+
 /**
  * The one atomic primitive this project relies on: inserting a document whose
  * `_id` (or other unique key) is taken fails with E11000, exactly once per key,
@@ -36,4 +39,38 @@ export async function claimFreeNumber(limit: number, taken: Iterable<number>, in
     }
   }
   return null;
+}
+
+/** A lock older than this was left by a process that died in its critical section. */
+const STALE_LOCK_MS = 30_000;
+const LOCK_WAIT_MS = 15_000;
+
+/**
+ * Runs `work` while holding the lock `key`, on every node at once: taken by
+ * inserting `_id` = key (see isDuplicateKey), given back by deleting it.
+ * For a check and a change that must not interleave with another's (does
+ * this person still belong to the pool? then free their seat), which
+ * neither database makes atomic. Waiters retry with jitter; a stale lock
+ * is broken.
+ */
+export async function withLock<T>(locks: Model<LockDoc>, key: string, work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    const at = new Date();
+    try {
+      await locks.create({ _id: key, at });
+      break;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const held = await locks.findById(key).lean();
+      if (held && Date.now() - held.at.getTime() > STALE_LOCK_MS) await locks.deleteOne({ _id: key, at: held.at });
+      if (Date.now() > deadline) throw new Error(`lock ${key} stayed busy for ${LOCK_WAIT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 + attempt * 2) * (0.5 + Math.random())));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await locks.deleteOne({ _id: key });
+  }
 }

@@ -7,6 +7,7 @@ import { membershipModel } from '../workspaces/membership.model.js';
 import { eventModel, counterModel } from '../realtime/event.model.js';
 import { seatModel, seatHolderModel, seatPurchaseModel } from '../workspaces/seat.model.js';
 import { storedImageModel } from '../files/stored-image.model.js';
+import { lockModel } from './lock.model.js';
 import { auditModel } from '../audit/audit.model.js';
 import { outboxModel } from '../mail/outbox.model.js';
 import { invitationModel } from '../invitations/invitation.model.js';
@@ -33,6 +34,7 @@ export function createModels(conn: Connection) {
     SeatHolder: seatHolderModel(conn),
     SeatPurchase: seatPurchaseModel(conn),
     StoredImage: storedImageModel(conn),
+    Lock: lockModel(conn),
     Audit: auditModel(conn),
     Outbox: outboxModel(conn),
     Invitation: invitationModel(conn),

@@ -9,7 +9,7 @@ import { isDuplicateKey } from '../db/claims.js';
 import type { UserDoc } from '../accounts/user.model.js';
 import { membershipId, type MembershipDoc } from './membership.model.js';
 import type { WorkspaceDoc } from './workspace.model.js';
-import { claimSeat, releaseSeat } from './seat.service.js';
+import { claimSeat, releaseSeat, withPersonSeat } from './seat.service.js';
 import { announceSeats } from './seat-events.js';
 import { announceSubworkspace } from './workspace.presenter.js';
 import { notify } from '../notifications/notification.service.js';
@@ -40,29 +40,40 @@ export async function listMembers(ctx: AppContext, workspace: WorkspaceDoc, q: {
 
 /**
  * Makes `user` a member with `role`, taking a seat of the workspace's pool
- * (none if they already hold one there). The membership `_id` makes a second
- * add of the same person fail with `already_member`.
+ * (none if they already hold one there), under the person's seat lock of
+ * that pool. `beforeSeat` runs inside the lock first (an invitation hands
+ * its reserved seat over). The membership `_id` makes a second add of the
+ * same person fail with `already_member`.
  */
-export async function addMembership(ctx: AppContext, workspace: WorkspaceDoc, user: UserDoc, role: Role, actorId: string | null): Promise<MemberView> {
-  if (await ctx.models.Membership.exists({ _id: membershipId(workspace._id, user._id) })) throw alreadyMember();
-  const seat = await claimSeat(ctx, workspace.poolId, `u:${user._id}`, 'member');
-  let membership: MembershipDoc;
-  try {
-    membership = (
-      await ctx.models.Membership.create({
+export async function addMembership(
+  ctx: AppContext,
+  workspace: WorkspaceDoc,
+  user: UserDoc,
+  role: Role,
+  actorId: string | null,
+  opts: { beforeSeat?: () => Promise<void> } = {},
+): Promise<MemberView> {
+  const { membership, seatCreated } = await withPersonSeat(ctx, workspace.poolId, user._id, async () => {
+    await opts.beforeSeat?.();
+    if (await ctx.models.Membership.exists({ _id: membershipId(workspace._id, user._id) })) throw alreadyMember();
+    const seat = await claimSeat(ctx, workspace.poolId, `u:${user._id}`, 'member');
+    try {
+      const created = await ctx.models.Membership.create({
         _id: membershipId(workspace._id, user._id),
         workspaceId: workspace._id,
         userId: user._id,
         poolId: workspace.poolId,
         role,
         search: `${user.name} ${user.email}`.toLowerCase(),
-      })
-    ).toObject();
-  } catch (err) {
-    if (seat.created) await releaseSeatIfUnused(ctx, workspace.poolId, user._id);
-    if (isDuplicateKey(err)) throw alreadyMember();
-    throw err;
-  }
+      });
+      return { membership: created.toObject() as MembershipDoc, seatCreated: seat.created };
+    } catch (err) {
+      if (seat.created) await releaseSeatIfUnused(ctx, workspace.poolId, user._id);
+      if (isDuplicateKey(err)) throw alreadyMember();
+      throw err;
+    }
+  });
+  const seat = { created: seatCreated };
   const view = presentMember(membership, user, workspace);
   await ctx.publisher.toWorkspace(workspace._id, 'members', {
     type: 'member.added',
@@ -113,7 +124,7 @@ export async function changeRole(ctx: AppContext, workspace: WorkspaceDoc, userI
   return view;
 }
 
-/** Frees the person's seat of a pool unless they still belong to a workspace of it. */
+/** Frees the person's seat of a pool unless they still belong to a workspace of it (call it holding their seat lock). */
 async function releaseSeatIfUnused(ctx: AppContext, poolId: string, userId: string): Promise<boolean> {
   if (await ctx.models.Membership.exists({ userId, poolId })) return false;
   return releaseSeat(ctx, poolId, `u:${userId}`);
@@ -129,10 +140,12 @@ export async function removeMembership(ctx: AppContext, workspace: WorkspaceDoc,
   if (workspace.ownerId === userId && reason !== 'deleted') {
     throw conflict(reason === 'left' ? 'You own this workspace. Transfer ownership before leaving.' : 'The owner cannot be removed. Transfer ownership first.');
   }
-  await ctx.models.Membership.deleteOne({ _id: membership._id });
+  const freed = await withPersonSeat(ctx, membership.poolId, userId, async () => {
+    await ctx.models.Membership.deleteOne({ _id: membership._id });
+    return releaseSeatIfUnused(ctx, membership.poolId, userId);
+  });
   ctx.publisher.removeFromWorkspace(userId, workspace._id);
   if (reason !== 'deleted') await revokeBelow(ctx, workspace, userId);
-  const freed = await releaseSeatIfUnused(ctx, membership.poolId, userId);
   if (reason !== 'deleted') {
     await ctx.publisher.toWorkspace(workspace._id, 'members', {
       type: 'member.removed',

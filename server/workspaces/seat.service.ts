@@ -1,12 +1,20 @@
 import type { AppContext } from '../context.js';
 import { AppError } from '../http/errors.js';
-import { claimFreeNumber, isDuplicateKey } from '../db/claims.js';
+import { claimFreeNumber, isDuplicateKey, withLock } from '../db/claims.js';
 import { newId } from '../db/ids.js';
 import type { SeatsView } from '../../shared/schemas/workspaces.js';
 import { seatHolderId, type SeatDoc } from './seat.model.js';
 
 export const seatLimitReached = () =>
   new AppError('seat_limit_reached', 'All seats are taken. Remove a member or add seats, then try again.');
+
+/**
+ * Runs a change of a person's seat in a pool (joining a workspace of it,
+ * leaving one, taking an invitation's seat) alone: "do they still belong to
+ * the pool? then free the seat" must not interleave with their joining
+ * another workspace of the same pool, or a member would be left seatless.
+ */
+export const withPersonSeat = <T>(ctx: AppContext, poolId: string, userId: string, work: () => Promise<T>) => withLock(ctx.models.Lock, `seat:${seatHolderId(poolId, `u:${userId}`)}`, work);
 
 /** The pool's seat limit: its base plus every purchase. */
 export async function seatLimitOf(ctx: AppContext, poolId: string): Promise<number> {
