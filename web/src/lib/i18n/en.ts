@@ -1,6 +1,7 @@
 import { enWorkspaces } from './en.workspaces.js';
 import { enInvitations } from './en.invitations.js';
 import { enAssets } from './en.assets.js';
+import { enAudit } from './en.audit.js';
 
 /**
  * The English dictionary is the reference: every other locale must have
@@ -100,6 +101,7 @@ export const en = {
   ...enWorkspaces,
   ...enInvitations,
   ...enAssets,
+  ...enAudit,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

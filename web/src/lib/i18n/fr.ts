@@ -2,6 +2,7 @@ import type { Messages } from './en.js';
 import { frWorkspaces } from './fr.workspaces.js';
 import { frInvitations } from './fr.invitations.js';
 import { frAssets } from './fr.assets.js';
+import { frAudit } from './fr.audit.js';
 
 export const fr: Messages = {
   'app.name': 'Workspace Console',
@@ -97,4 +98,5 @@ export const fr: Messages = {
   ...frWorkspaces,
   ...frInvitations,
   ...frAssets,
+  ...frAudit,
 };
