@@ -25,6 +25,8 @@ function entry(type: string, fields: Partial<AuditEntryView>): AuditEntryView {
 
 const en = auditSentences(translator('en'));
 const fr = auditSentences(translator('fr'));
+/** French as written below, with the non-breaking spaces French puts inside « » and before a colon. */
+const nbsp = (s: string) => s.replace(/« /g, '«\u00a0').replace(/ »/g, '\u00a0»').replace(/ : /g, '\u00a0: ');
 
 /** Every audited type in each shape the server writes, with its sentence in English and French. */
 const CASES: Array<{ case: string; entry: AuditEntryView; en: string; fr: string }> = [
@@ -293,7 +295,7 @@ const CASES: Array<{ case: string; entry: AuditEntryView; en: string; fr: string
 describe('audit sentences', () => {
   it.each(CASES)('reads $case as a sentence in English and French', ({ entry, en: english, fr: french }) => {
     expect(en(entry)).toBe(english);
-    expect(fr(entry)).toBe(french);
+    expect(fr(entry)).toBe(nbsp(french));
   });
 
   it('has a case for every audited type', () => {
@@ -312,10 +314,10 @@ describe('audit sentences', () => {
   it('reads an entry of a known type but another shape as a generic sentence with the type’s name', () => {
     const odd = entry('member.updated', { target: chloeMember, before: 'viewer', after: ['creator'] });
     expect(en(odd)).toBe('Olivia Admin made a change to Chloé Martin: Role changed');
-    expect(fr(odd)).toBe('Olivia Admin a fait une modification sur Chloé Martin : Rôle modifié');
+    expect(fr(odd)).toBe('Olivia Admin a fait une modification sur Chloé Martin\u00a0: Rôle modifié');
     const bare = entry('seats.purchased', { before: null, after: { limit: 'many' } });
     expect(en(bare)).toBe('Olivia Admin made a change: Seats bought');
-    expect(fr(bare)).toBe('Olivia Admin a fait une modification : Places achetées');
+    expect(fr(bare)).toBe('Olivia Admin a fait une modification\u00a0: Places achetées');
     const noRole = entry('inviteLink.revoked', { target: link, before: { role: 'owner' } });
     expect(en(noRole)).toBe('Olivia Admin revoked the invite link');
     expect(fr(noRole)).toBe('Olivia Admin a révoqué le lien d’invitation');

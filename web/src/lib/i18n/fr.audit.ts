@@ -2,6 +2,8 @@ import type { enAudit } from './en.audit.js';
 
 /**
  * Textes français du journal d’audit : exactement les clés de `enAudit`.
+ * Les guillemets et les deux-points sont tenus par des espaces insécables : une
+ * phrase qui passe à la ligne n’y laisse jamais « seul en fin de ligne.
  * Les phrases ne mettent jamais « de » ou « que » devant un nom ou une adresse :
  * « d’Ana », « qu’Ana » demanderaient une élision que le gabarit ne peut pas faire.
  */
@@ -50,11 +52,11 @@ export const frAudit: Record<keyof typeof enAudit, string> = {
 
   'audit.workspace': '{actor} {changes}',
   'audit.workspace.settings': '{actor} a modifié les paramètres de l’espace',
-  'audit.change.name': 'a renommé l’espace « {before} » en « {after} »',
+  'audit.change.name': 'a renommé l’espace «\u00a0{before}\u00a0» en «\u00a0{after}\u00a0»',
   'audit.change.image': 'a changé l’image de l’espace',
   'audit.change.image.removed': 'a retiré l’image de l’espace',
-  'audit.change.on': 'a activé « {setting} »',
-  'audit.change.off': 'a désactivé « {setting} »',
+  'audit.change.on': 'a activé «\u00a0{setting}\u00a0»',
+  'audit.change.off': 'a désactivé «\u00a0{setting}\u00a0»',
   'audit.change.billing.independent': 'a rendu la facturation indépendante du parent',
   'audit.change.billing.inherited': 'a fait hériter la facturation du parent',
   'audit.change.domains.added': 'a ajouté les domaines e-mail d’entreprise {list}',
@@ -67,15 +69,15 @@ export const frAudit: Record<keyof typeof enAudit, string> = {
   'audit.seats.one': '{actor} a acheté {count} place ({before} → {after})',
   'audit.avatarSlots': '{actor} a fait passer les emplacements d’avatar de {before} à {after}',
   'audit.avatarSlots.set': '{actor} a fixé les emplacements d’avatar à {after}',
-  'audit.sub.created.plain': '{actor} a créé le sous-espace « {name} »',
-  'audit.sub.created': '{actor} a créé le sous-espace « {name} » ({billing}, {api})',
+  'audit.sub.created.plain': '{actor} a créé le sous-espace «\u00a0{name}\u00a0»',
+  'audit.sub.created': '{actor} a créé le sous-espace «\u00a0{name}\u00a0» ({billing}, {api})',
   'audit.sub.billing.inherited': 'facturation héritée',
   'audit.sub.billing.independent': 'facturation indépendante',
   'audit.sub.api.on': 'accès API activé',
   'audit.sub.api.off': 'accès API désactivé',
-  'audit.sub.deleted': '{actor} a supprimé le sous-espace « {name} »',
-  'audit.sub.deletedWithMembers': '{actor} a supprimé le sous-espace « {name} » et ses {count} membres',
-  'audit.sub.deletedWithMembers.one': '{actor} a supprimé le sous-espace « {name} » et son unique membre',
+  'audit.sub.deleted': '{actor} a supprimé le sous-espace «\u00a0{name}\u00a0»',
+  'audit.sub.deletedWithMembers': '{actor} a supprimé le sous-espace «\u00a0{name}\u00a0» et ses {count} membres',
+  'audit.sub.deletedWithMembers.one': '{actor} a supprimé le sous-espace «\u00a0{name}\u00a0» et son unique membre',
 
   'audit.member.added': '{actor} a ajouté {target} en tant que {role}',
   'audit.member.joined': '{target} a rejoint l’espace en tant que {role}',
@@ -105,21 +107,21 @@ export const frAudit: Record<keyof typeof enAudit, string> = {
   'audit.request.approved': '{actor} a approuvé la demande d’accès envoyée par {target}, qui rejoint l’espace en tant que {role}',
   'audit.request.denied': '{actor} a refusé la demande d’accès envoyée par {target}',
 
-  'audit.asset.avatar': 'l’avatar « {name} »',
-  'audit.asset.voice': 'la voix « {name} »',
-  'audit.asset.brand_kit': 'la charte graphique « {name} »',
-  'audit.asset.template': 'le modèle « {name} »',
-  'audit.asset.other': 'la ressource « {name} »',
+  'audit.asset.avatar': 'l’avatar «\u00a0{name}\u00a0»',
+  'audit.asset.voice': 'la voix «\u00a0{name}\u00a0»',
+  'audit.asset.brand_kit': 'la charte graphique «\u00a0{name}\u00a0»',
+  'audit.asset.template': 'le modèle «\u00a0{name}\u00a0»',
+  'audit.asset.other': 'la ressource «\u00a0{name}\u00a0»',
   'audit.asset.created': '{actor} a créé {asset}',
-  'audit.asset.renamed': '{actor} a renommé {asset} en « {name} »',
+  'audit.asset.renamed': '{actor} a renommé {asset} en «\u00a0{name}\u00a0»',
   'audit.asset.logo': '{actor} a importé un nouveau logo pour {asset}',
   'audit.asset.deleted': '{actor} a supprimé {asset}',
   'audit.asset.shared': '{actor} a partagé {asset} avec {list}',
   'audit.asset.unshared': '{actor} a cessé de partager {asset} avec {list}',
   'audit.asset.unsharedUnnamed': '{actor} a cessé de partager {asset} avec un espace qui n’existe plus',
 
-  'audit.generic': '{actor} a fait une modification : {what}',
-  'audit.generic.target': '{actor} a fait une modification sur {target} : {what}',
+  'audit.generic': '{actor} a fait une modification\u00a0: {what}',
+  'audit.generic.target': '{actor} a fait une modification sur {target}\u00a0: {what}',
   'audit.unknown': '{actor} a fait une modification',
   'audit.unknown.target': '{actor} a fait une modification sur {target}',
 };
