@@ -195,46 +195,6 @@ describe('the members page in French', () => {
   });
 });
 
-describe('the audit log', () => {
-  it('lists admin actions newest first in words, filters by type and exports the same filter as CSV', async () => {
-    const admin = await personInBrowser(server, browser, 'Iris Admin');
-    const member = await createUser(server.ctx, server.url, 'Paul Member');
-    const workspaceId = await createWorkspace(server.ctx, admin.id, [], 'Umbrella Works');
-    const { client } = admin;
-    expect((await client.post(`/api/workspaces/${workspaceId}/members`, { email: member.email, role: 'viewer' })).status).toBe(201);
-    expect((await client.request('PATCH', `/api/workspaces/${workspaceId}/members/${member.user._id}`, { role: 'developer' })).status).toBe(200);
-    expect((await client.post(`/api/workspaces/${workspaceId}/seats`, { add: 5 })).status).toBe(200);
-    expect((await client.request('PATCH', `/api/workspaces/${workspaceId}`, { name: 'Umbrella Studio' })).status).toBe(200);
-
-    await admin.page.goto(`/app/w/${workspaceId}/audit`);
-    const rows = admin.page.locator('tbody tr');
-    // The first load can take over a second once earlier tests of this file have filled the database (it showed after a 3 s wait).
-    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(4);
-    expect(await rows.locator('td.what').allTextContents()).toEqual(['Renamed workspace', 'Added seats', 'Changed role', 'Added member']);
-    expect(await rows.nth(0).locator('td.change').textContent()).toMatch(/Name:\s*Umbrella Works\s*→\s*Umbrella Studio/);
-    expect(await rows.nth(1).locator('td.change').textContent()).toMatch(/Seats:\s*10\s*→\s*15\s*Bought:\s*5/);
-    expect(await rows.nth(2).locator('td.change').textContent()).toMatch(/Role:\s*Viewer\s*→\s*Developer/);
-    expect(await rows.nth(2).locator('td').nth(1).textContent()).toBe(admin.name);
-    expect(await rows.nth(2).locator('td.target').textContent()).toBe(`${member.user.name} <${member.email}>`);
-    await screenshot(admin.page, 'audit-en');
-
-    await admin.page.getByLabel('Action').selectOption('member.updated');
-    await expect.poll(() => rows.count()).toBe(1);
-    expect(await rows.locator('td.what').textContent()).toBe('Changed role');
-    const href = (await admin.page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'))!;
-    expect(href).toBe(`/api/workspaces/${workspaceId}/audit.csv?type=member.updated`);
-    const csv = await client.get(`${href}`);
-    expect(csv.status).toBe(200);
-    expect(String(csv.body).trim().split('\r\n')).toHaveLength(2);
-
-    // A day range with nothing in it says what to do.
-    await admin.page.getByLabel('From').fill('2000-01-01');
-    await admin.page.getByLabel('To').fill('2000-01-02');
-    await admin.page.getByText('No entries match these filters. Widen the dates or choose all actions.').waitFor();
-    expect(admin.errors).toEqual([]);
-  });
-});
-
 describe('the seat counter', () => {
   it('says clearly when the pool is full, and the add-member form explains the refusal', async () => {
     const admin = await personInBrowser(server, browser, 'Sasha Admin');
