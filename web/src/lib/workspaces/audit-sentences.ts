@@ -55,7 +55,7 @@ const seats: Sentence = ({ before, after, w, actor }) => {
   return w.tr.plural('audit.seats', bought, { actor, count: w.number(bought), before: w.number(was), after: w.number(now) });
 };
 
-/** The terms of an invite link: "expires 8 Dec 2026, 10 uses"; a missing expiry or limit means none. */
+/** The terms of an invite link: "expires Dec 8, 2026, 10 uses"; a missing expiry or limit means none. */
 function linkTerms({ after, w }: Reading): string {
   const { t, plural } = w.tr;
   const expires = instant(after.expiresAt);
