@@ -160,7 +160,7 @@ export async function decideJoinRequest(ctx: AppContext, workspace: WorkspaceDoc
     type: 'joinRequest.decided',
     actorId: actor._id,
     data: { request: view!, pendingCount: await pendingCount(ctx, workspace._id) },
-    audit: { target: { kind: 'joinRequest', id: requestId, label: view!.user.email }, before: { status: 'pending' }, after: { status: decision, role: finalRole } },
+    audit: { target: { kind: 'joinRequest', id: requestId, label: `${view!.user.name} <${view!.user.email}>` }, before: { status: 'pending' }, after: { status: decision, role: finalRole } },
   });
   await settleNotifications(ctx, subjectOf(requestId), { status: decision, role: finalRole, by: { id: actor._id, name: actor.name }, at: decidedAt.toISOString() }, actor._id);
   if (requester) {
