@@ -82,6 +82,8 @@ export const en = {
   'shell.openAccountMenu': 'Account menu for {name}',
   'shell.signOut': 'Sign out',
   'shell.signingOut': 'Signing out…',
+  'shell.menu': 'Menu',
+  'shell.menu.close': 'Close the menu',
 
   'home.title': 'Home',
   'home.welcome': 'Welcome, {name}',

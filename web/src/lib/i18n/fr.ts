@@ -79,6 +79,8 @@ export const fr: Messages = {
   'shell.openAccountMenu': 'Menu du compte de {name}',
   'shell.signOut': 'Se déconnecter',
   'shell.signingOut': 'Déconnexion…',
+  'shell.menu': 'Menu',
+  'shell.menu.close': 'Fermer le menu',
 
   'home.title': 'Accueil',
   'home.welcome': 'Bienvenue, {name}',
