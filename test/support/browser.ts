@@ -59,9 +59,10 @@ export async function openSession(browser: Browser, baseURL: string, locale = 'e
   return { context, page, errors, apiCalls };
 }
 
-export async function screenshot(page: Page, name: string) {
+/** The whole page by default; `fullPage: false` takes what the viewport shows (a modal dialog over the page). */
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   return file;
 }

@@ -1,0 +1,320 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openSession, startWebServer } from '../support/browser.js';
+import { memberRow, type WebServer } from '../support/organisation.js';
+import { buildScene, LONG_INVITEE, type Scene } from '../support/scene.js';
+import { checkScreen as check } from '../support/screens.js';
+
+/*
+ * Every page and every dialog works on a phone (390 × 844) and stays good on
+ * a desktop (1280 × 800): nothing is wider than the screen, every control is
+ * on it, what opens lies inside the viewport, and axe finds nothing serious or
+ * critical. Each state is saved in test-results/ for a person to look at.
+ */
+
+let server: WebServer;
+let browser: Browser;
+let scene: Scene;
+
+beforeAll(async () => {
+  server = await startWebServer();
+  browser = await launchBrowser();
+  scene = await buildScene(server);
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+/** Each screen is checked several times (layout, axe, screenshot): more than the default minute under load. */
+const SCREENS_TIMEOUT = 120_000;
+
+/** A browser profile of this size, signed in as `person` or signed out. */
+async function sessionAt(viewport: typeof PHONE, person?: { client: { cookie: string } }, locale = 'en-US') {
+  const session = await openSession(browser, server.url, locale);
+  await session.page.setViewportSize(viewport);
+  if (person) await session.context.addCookies([{ name: 'sid', value: person.client.cookie.slice(4), url: server.url }]);
+  return session;
+}
+
+const ws = () => `/app/w/${scene.workspaceId}`;
+/** How the rows of a stacked table are laid out: `flex` as cards, `table-row` as a table. */
+const rowDisplay = (page: Page) => page.locator('tbody tr').first().evaluate((tr) => getComputedStyle(tr).display);
+
+describe.each([
+  { ...PHONE, narrow: true },
+  { ...DESKTOP, narrow: false },
+])('at $width × $height', ({ width, height, narrow }) => {
+  const viewport = { width, height };
+
+  it('signed out: sign-in, sign-up, the join page and the 404 page', async () => {
+    const { page, errors } = await sessionAt(viewport);
+    await page.goto('/signin');
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await check(page, 'signin');
+    await page.goto('/signup');
+    await page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
+    await check(page, 'signup');
+    await page.goto(scene.joinPath);
+    await page.getByTestId('join-outcome').and(page.locator('[data-outcome="signed-out"]')).waitFor();
+    await check(page, 'join-signed-out');
+    await page.goto('/no-such-page');
+    await page.getByText('This page does not exist.').waitFor();
+    await check(page, 'not-found');
+    // The router reports the unknown path it was asked for; nothing else may fail.
+    expect(errors.filter((e) => !e.includes('Not found: /no-such-page'))).toEqual([]);
+  }, SCREENS_TIMEOUT);
+
+  it('the shell: home, overview, the navigation (a drawer on a phone), the notifications panel and the user menu', async () => {
+    const { page, errors } = await sessionAt(viewport, scene.owner);
+    await page.goto('/app');
+    await page.getByRole('heading', { level: 1, name: /^Welcome/ }).waitFor();
+    await check(page, 'home');
+
+    await page.goto(ws());
+    await page.getByRole('heading', { level: 1, name: 'Northwind Creative Studios International' }).waitFor();
+    await check(page, 'overview');
+
+    const switcher = page.getByRole('navigation', { name: 'Workspaces' });
+    const menu = page.getByRole('button', { name: 'Menu', exact: true });
+    if (narrow) {
+      // The switcher waits behind the menu button instead of pushing every page down.
+      expect(await switcher.isVisible()).toBe(false);
+      expect(await menu.getAttribute('aria-expanded')).toBe('false');
+      await menu.click();
+      const drawer = page.getByRole('dialog', { name: 'Menu' });
+      await drawer.waitFor();
+      expect(await menu.getAttribute('aria-expanded')).toBe('true');
+      expect(await drawer.getByRole('navigation', { name: 'Workspaces' }).getByRole('link').allTextContents()).toEqual([
+        expect.stringContaining('Northwind Creative Studios International'),
+        expect.stringContaining('Northwind Labs'),
+        expect.stringContaining('Northwind Retail — Europe, Middle East & Africa'),
+        expect.stringContaining('New workspace'),
+      ]);
+      expect(await drawer.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+      // The language switch lives in the drawer on a phone, so the top bar keeps room for the rest.
+      expect(await page.getByRole('group', { name: 'Language' }).count()).toBe(1);
+      expect(await drawer.getByRole('group', { name: 'Language' }).isVisible()).toBe(true);
+      await check(page, 'drawer', drawer);
+      // Escape closes it and gives the focus back to the button.
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'hidden' });
+      expect(await menu.evaluate((b) => b === document.activeElement)).toBe(true);
+      expect(await menu.getAttribute('aria-expanded')).toBe('false');
+      // From the keyboard too; following a link closes it.
+      await page.keyboard.press('Enter');
+      await drawer.waitFor();
+      expect(await drawer.getByRole('link', { name: /Northwind Creative Studios International/ }).evaluate((a) => a === document.activeElement)).toBe(true);
+      await page.keyboard.press('Tab');
+      expect(await drawer.getByRole('link', { name: /Northwind Labs/ }).evaluate((a) => a === document.activeElement)).toBe(true);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Northwind Labs' }).waitFor();
+      await drawer.waitFor({ state: 'hidden' });
+      await page.goto(ws());
+    } else {
+      expect(await menu.count()).toBe(0);
+      expect(await switcher.isVisible()).toBe(true);
+    }
+
+    const bell = page.getByRole('button', { name: /^Notifications/ });
+    await bell.click();
+    const notifications = page.getByRole('dialog', { name: 'Notifications' });
+    await notifications.locator('li[data-type="joinRequest.created"]').first().waitFor();
+    expect(await notifications.locator('li[data-type="joinRequest.created"]').count()).toBe(2);
+    await check(page, 'notifications', notifications);
+    await page.keyboard.press('Escape');
+    await notifications.waitFor({ state: 'hidden' });
+
+    await page.getByRole('button', { name: /^Account menu for/ }).click();
+    const account = page.locator('#user-menu-panel');
+    await account.getByTestId('user-email').waitFor();
+    expect(await account.getByTestId('user-email').textContent()).toBe(scene.owner.email);
+    await check(page, 'user-menu', account);
+    expect(errors).toEqual([]);
+  }, SCREENS_TIMEOUT);
+
+  it('members: the table, the invite dialog, the invite link panel and the confirm dialogs', async () => {
+    const { page, errors } = await sessionAt(viewport, scene.owner);
+    await page.goto(`${ws()}/members`);
+    for (const person of scene.people) await memberRow(page, person.user._id).waitFor();
+    await page.locator(`tr[data-invitation-id]`, { hasText: LONG_INVITEE }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(1 + scene.people.length + 1 + 2);
+    // On a phone each member is a card; on a desktop a row of the table.
+    expect(await rowDisplay(page)).toBe(narrow ? 'flex' : 'table-row');
+    await check(page, 'members');
+
+    await page.getByRole('button', { name: 'Invite people' }).click();
+    const invite = page.getByRole('dialog', { name: 'Invite people' });
+    await invite.getByLabel('Email addresses').fill(`${LONG_INVITEE.replace('maximiliana', 'friedrich')}\nana@example.com,developer\nnot-an-address`);
+    await invite.getByRole('heading', { name: 'Preview (2)' }).waitFor();
+    await check(page, 'invite-dialog', invite);
+    await invite.getByRole('button', { name: 'Cancel' }).click();
+    await invite.waitFor({ state: 'hidden' });
+
+    const panel = page.getByTestId('invite-link');
+    await panel.getByRole('button', { name: 'Rotate link' }).click();
+    await panel.getByLabel('Invite link URL').waitFor();
+    await check(page, 'invite-link', panel, { inPage: true });
+
+    await memberRow(page, scene.people[2]!.user._id).getByRole('button', { name: 'Remove' }).click();
+    const remove = page.getByRole('dialog', { name: `Remove ${scene.people[2]!.user.name}?` });
+    await remove.waitFor();
+    await check(page, 'remove-dialog', remove);
+    await remove.getByRole('button', { name: 'Cancel' }).click();
+
+    await page.locator('tr[data-invitation-id]', { hasText: LONG_INVITEE }).getByRole('button', { name: 'Revoke' }).click();
+    const revoke = page.getByRole('dialog', { name: `Revoke the invitation to ${LONG_INVITEE}?` });
+    await revoke.waitFor();
+    await check(page, 'revoke-dialog', revoke);
+    await revoke.getByRole('button', { name: 'Cancel' }).click();
+    expect(errors).toEqual([]);
+  }, SCREENS_TIMEOUT);
+
+  it('join requests, sub-workspaces with the wizard, the gear menu, the settings and delete dialogs', async () => {
+    const { page, errors } = await sessionAt(viewport, scene.owner);
+    await page.goto(`${ws()}/members/requests`);
+    await page.getByTestId('pending-requests').locator('li[data-request-id]').first().waitFor();
+    await page.getByTestId('decided-requests').locator('li[data-request-id]').first().waitFor();
+    await check(page, 'requests');
+
+    await page.goto(`${ws()}/subworkspaces`);
+    const rows = page.locator('li[data-subworkspace-id]');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(2);
+    await check(page, 'subworkspaces');
+
+    await page.getByRole('button', { name: 'New sub-workspace' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Northwind Retail — Asia Pacific');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Step 2 of 4: Image' }).waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Step 3 of 4: Members' }).waitFor();
+    await page.locator('#wizard-email-0').fill(LONG_INVITEE);
+    await page.getByRole('button', { name: 'Add a person' }).click();
+    await check(page, 'wizard-members', page.getByRole('region', { name: 'New sub-workspace' }), { inPage: true });
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Step 4 of 4: Settings' }).waitFor();
+    await check(page, 'wizard-settings');
+    await page.getByRole('region', { name: 'New sub-workspace' }).getByRole('button', { name: 'Close' }).click();
+
+    const retail = page.locator(`li[data-subworkspace-id="${scene.retailId}"]`);
+    const gearButton = retail.getByRole('button', { name: /^Options for Northwind Retail/ });
+    await gearButton.click();
+    const gear = page.locator(`#${await gearButton.getAttribute('aria-controls')}`);
+    await gear.getByRole('button', { name: 'Settings' }).waitFor();
+    await check(page, 'gear-menu', gear);
+    await gear.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('dialog', { name: /^Settings of Northwind Retail/ });
+    await settings.waitFor();
+    await check(page, 'subworkspace-settings', settings);
+    await settings.getByRole('button', { name: 'Cancel' }).click();
+
+    await gearButton.click();
+    await gear.getByRole('button', { name: 'Delete' }).click();
+    const remove = page.getByRole('dialog', { name: /^Delete Northwind Retail/ });
+    await remove.waitFor();
+    await check(page, 'subworkspace-delete', remove);
+    await remove.getByRole('button', { name: 'Cancel' }).click();
+    expect(errors).toEqual([]);
+  }, SCREENS_TIMEOUT);
+
+  it('settings, and the library with the new asset form, the share, rename and delete dialogs', async () => {
+    const { page, errors } = await sessionAt(viewport, scene.owner);
+    await page.goto(`${ws()}/settings`);
+    await page.getByTestId('avatar-slots-used').waitFor();
+    await check(page, 'settings');
+
+    await page.goto(`${ws()}/library`);
+    const kit = page.locator('li[data-asset-id]', { hasText: 'Northwind corporate identity 2026' });
+    await kit.waitFor();
+    expect(await page.locator('li[data-asset-id]').count()).toBe(4);
+    await check(page, 'library');
+
+    await page.getByRole('button', { name: 'New asset' }).click();
+    await page.getByLabel('Kind').selectOption('brand_kit');
+    await page.getByRole('button', { name: 'Add a colour' }).click();
+    await check(page, 'new-asset', page.getByRole('region', { name: 'New asset' }), { inPage: true });
+    await page.getByRole('region', { name: 'New asset' }).getByRole('button', { name: 'Close' }).click();
+
+    const options = kit.getByRole('button', { name: 'Options for Northwind corporate identity 2026' });
+    await options.click();
+    await kit.getByRole('button', { name: 'Share…' }).click();
+    const share = page.getByRole('dialog', { name: 'Share Northwind corporate identity 2026' });
+    await share.getByRole('checkbox', { name: /Northwind Retail/ }).waitFor();
+    await check(page, 'share-dialog', share);
+    await share.getByRole('button', { name: 'Cancel' }).click();
+
+    await options.click();
+    await kit.getByRole('button', { name: 'Rename' }).click();
+    const rename = page.getByRole('dialog', { name: /^Rename Northwind corporate identity 2026/ });
+    await rename.waitFor();
+    await check(page, 'rename-dialog', rename);
+    await rename.getByRole('button', { name: 'Cancel' }).click();
+
+    await options.click();
+    await kit.getByRole('button', { name: 'Delete' }).click();
+    const remove = page.getByRole('dialog', { name: /^Delete Northwind corporate identity 2026/ });
+    await remove.waitFor();
+    await check(page, 'asset-delete', remove);
+    await remove.getByRole('button', { name: 'Cancel' }).click();
+    expect(errors).toEqual([]);
+  }, SCREENS_TIMEOUT);
+
+  it('the audit log, the invite page, the join page and the sent mail', async () => {
+    const { page, errors } = await sessionAt(viewport, scene.owner);
+    await page.goto(`${ws()}/audit`);
+    await page.locator('tbody tr').first().waitFor();
+    expect(await page.locator('td.what').allTextContents()).toEqual(
+      expect.arrayContaining(['Added member', 'Changed role', 'Added seats', 'Renamed workspace']),
+    );
+    expect(await rowDisplay(page)).toBe(narrow ? 'flex' : 'table-row');
+    await check(page, 'audit');
+
+    // Signed in as someone else than the invitee: the page says so, with both addresses.
+    await page.goto(scene.invitePath);
+    await page.getByTestId('wrong-account').waitFor();
+    await check(page, 'invite-page');
+
+    await page.goto('/app/dev/mail');
+    await page.locator('li[data-mail-id]').first().waitFor();
+    await check(page, 'dev-mail');
+
+    const visitor = await sessionAt(viewport, scene.people[3]);
+    await visitor.page.goto(scene.joinPath);
+    await visitor.page.getByRole('heading', { name: 'Your request was sent' }).waitFor();
+    await check(visitor.page, 'join-page');
+    expect([...errors, ...visitor.errors]).toEqual([]);
+  }, SCREENS_TIMEOUT);
+});
+
+describe('in French on a phone', () => {
+  it('the longer words still fit: the drawer, members, the invite dialog, settings and the audit log', async () => {
+    const { page, errors } = await sessionAt(PHONE, scene.owner, 'fr-FR');
+    await page.goto(`${ws()}/members`);
+    await memberRow(page, scene.people[0]!.user._id).waitFor();
+    await check(page, 'fr-members');
+
+    await page.getByRole('button', { name: 'Menu', exact: true }).click();
+    const drawer = page.getByRole('dialog', { name: 'Menu' });
+    await drawer.getByRole('navigation', { name: 'Espaces de travail' }).waitFor();
+    await check(page, 'fr-drawer', drawer);
+    await drawer.getByRole('button', { name: 'Fermer le menu' }).click();
+    await drawer.waitFor({ state: 'hidden' });
+
+    await page.getByRole('button', { name: 'Inviter des personnes' }).click();
+    const invite = page.getByRole('dialog', { name: 'Inviter des personnes' });
+    await invite.locator('textarea').fill(`${LONG_INVITEE}\nana@example.com,developer`);
+    await check(page, 'fr-invite-dialog', invite);
+    await invite.getByRole('button', { name: 'Annuler' }).click();
+
+    await page.goto(`${ws()}/settings`);
+    await page.getByTestId('avatar-slots-used').waitFor();
+    await check(page, 'fr-settings');
+    await page.goto(`${ws()}/audit`);
+    await page.locator('tbody tr').first().waitFor();
+    await check(page, 'fr-audit');
+    expect(errors).toEqual([]);
+  }, SCREENS_TIMEOUT);
+});
