@@ -22,21 +22,22 @@ async function ok<T>(reply: Promise<Reply<T>>, status = [200, 201, 202]): Promis
 }
 
 /**
- * A workspace with something on every screen, made through the API as an
- * admin would make it (so the audit log and the notifications are real):
- * members with long names and addresses, pending invitations, an invite link
+ * A workspace with something on every screen: members with long names and
+ * addresses (made members through the real service), then what an admin does
+ * through the API, so the audit log and the notifications are real: a role
+ * change, seats, a rename, pending invitations, an invite link
  * with a pending and a decided join request, two sub-workspaces, assets of
  * every kind (one shared), and a second workspace whose link asks approval.
  */
 export async function buildScene(server: WebServer) {
   const owner = await createUser(server.ctx, server.url, 'Alexandra Montgomery-Fitzwilliam');
   const people = await Promise.all(PEOPLE.map((name) => createUser(server.ctx, server.url, name)));
-  const workspaceId = await createWorkspace(server.ctx, owner.user._id, [], 'Northwind Creative');
+  const members = people.map((person, i) => ({ userId: person.user._id as string, role: i === 0 ? ('creator' as const) : ROLES[i]! }));
+  const workspaceId = await createWorkspace(server.ctx, owner.user._id, members, 'Northwind Creative');
   const api: ApiClient = owner.client;
   const ws = `/api/workspaces/${workspaceId}`;
 
-  for (const [i, person] of people.entries()) await ok(api.post(`${ws}/members`, { email: person.email, role: ROLES[i] === 'super_admin' ? 'creator' : ROLES[i] }));
-  await ok(api.request('PATCH', `${ws}/members/${people[0]!.user._id}`, { role: 'super_admin' }));
+  await ok(api.request('PATCH', `${ws}/members/${people[0]!.user._id}`, { role: ROLES[0] }));
   await ok(api.post(`${ws}/seats`, { add: 15 }));
   await ok(api.request('PATCH', ws, { name: 'Northwind Creative Studios International' }));
   await ok(api.post(`${ws}/invitations`, { invites: [{ email: LONG_INVITEE, role: 'creator' }, { email: 'li.wei@example.com', role: 'viewer' }] }));
