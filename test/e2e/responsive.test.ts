@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser, openSession, startWebServer } from '../support/browser.js';
 import { memberRow, type WebServer } from '../support/organisation.js';
 import { buildScene, LONG_INVITEE, type Scene } from '../support/scene.js';
@@ -40,6 +40,11 @@ async function sessionAt(viewport: typeof PHONE, person?: { client: { cookie: st
 }
 
 const ws = () => `/app/w/${scene.workspaceId}`;
+/** Escape closes what is open, as it must for someone on a keyboard. */
+async function dismiss(page: Page, opened: Locator) {
+  await page.keyboard.press('Escape');
+  await opened.waitFor({ state: 'hidden' });
+}
 /** How the rows of a stacked table are laid out: `flex` as cards, `table-row` as a table. */
 const rowDisplay = (page: Page) => page.locator('tbody tr').first().evaluate((tr) => getComputedStyle(tr).display);
 
@@ -60,8 +65,9 @@ describe.each([
     await page.goto(scene.joinPath);
     await page.getByTestId('join-outcome').and(page.locator('[data-outcome="signed-out"]')).waitFor();
     await check(page, 'join-signed-out');
-    await page.goto('/no-such-page');
-    await page.getByText('This page does not exist.').waitFor();
+    const notFound = await page.goto('/no-such-page');
+    expect(notFound?.status()).toBe(404);
+    await page.getByRole('link', { name: 'Go to the home page' }).waitFor();
     await check(page, 'not-found');
     // The router reports the unknown path it was asked for; nothing else may fail.
     expect(errors.filter((e) => !e.includes('Not found: /no-such-page'))).toEqual([]);
@@ -150,8 +156,7 @@ describe.each([
     await invite.getByLabel('Email addresses').fill(`${LONG_INVITEE.replace('maximiliana', 'friedrich')}\nana@example.com,developer\nnot-an-address`);
     await invite.getByRole('heading', { name: 'Preview (2)' }).waitFor();
     await check(page, 'invite-dialog', invite);
-    await invite.getByRole('button', { name: 'Cancel' }).click();
-    await invite.waitFor({ state: 'hidden' });
+    await dismiss(page, invite);
 
     const panel = page.getByTestId('invite-link');
     await panel.getByRole('button', { name: 'Rotate link' }).click();
@@ -162,13 +167,13 @@ describe.each([
     const remove = page.getByRole('dialog', { name: `Remove ${scene.people[2]!.user.name}?` });
     await remove.waitFor();
     await check(page, 'remove-dialog', remove);
-    await remove.getByRole('button', { name: 'Cancel' }).click();
+    await dismiss(page, remove);
 
     await page.locator('tr[data-invitation-id]', { hasText: LONG_INVITEE }).getByRole('button', { name: 'Revoke' }).click();
     const revoke = page.getByRole('dialog', { name: `Revoke the invitation to ${LONG_INVITEE}?` });
     await revoke.waitFor();
     await check(page, 'revoke-dialog', revoke);
-    await revoke.getByRole('button', { name: 'Cancel' }).click();
+    await dismiss(page, revoke);
     expect(errors).toEqual([]);
   }, SCREENS_TIMEOUT);
 
@@ -209,14 +214,14 @@ describe.each([
     const settings = page.getByRole('dialog', { name: /^Settings of Northwind Retail/ });
     await settings.waitFor();
     await check(page, 'subworkspace-settings', settings);
-    await settings.getByRole('button', { name: 'Cancel' }).click();
+    await dismiss(page, settings);
 
     await gearButton.click();
     await gear.getByRole('button', { name: 'Delete' }).click();
     const remove = page.getByRole('dialog', { name: /^Delete Northwind Retail/ });
     await remove.waitFor();
     await check(page, 'subworkspace-delete', remove);
-    await remove.getByRole('button', { name: 'Cancel' }).click();
+    await dismiss(page, remove);
     expect(errors).toEqual([]);
   }, SCREENS_TIMEOUT);
 
@@ -244,21 +249,21 @@ describe.each([
     const share = page.getByRole('dialog', { name: 'Share Northwind corporate identity 2026' });
     await share.getByRole('checkbox', { name: /Northwind Retail/ }).waitFor();
     await check(page, 'share-dialog', share);
-    await share.getByRole('button', { name: 'Cancel' }).click();
+    await dismiss(page, share);
 
     await options.click();
     await kit.getByRole('button', { name: 'Rename' }).click();
     const rename = page.getByRole('dialog', { name: /^Rename Northwind corporate identity 2026/ });
     await rename.waitFor();
     await check(page, 'rename-dialog', rename);
-    await rename.getByRole('button', { name: 'Cancel' }).click();
+    await dismiss(page, rename);
 
     await options.click();
     await kit.getByRole('button', { name: 'Delete' }).click();
     const remove = page.getByRole('dialog', { name: /^Delete Northwind corporate identity 2026/ });
     await remove.waitFor();
     await check(page, 'asset-delete', remove);
-    await remove.getByRole('button', { name: 'Cancel' }).click();
+    await dismiss(page, remove);
     expect(errors).toEqual([]);
   }, SCREENS_TIMEOUT);
 
@@ -266,9 +271,8 @@ describe.each([
     const { page, errors } = await sessionAt(viewport, scene.owner);
     await page.goto(`${ws()}/audit`);
     await page.locator('tbody tr').first().waitFor();
-    expect(await page.locator('td.what').allTextContents()).toEqual(
-      expect.arrayContaining(['Added member', 'Changed role', 'Added seats', 'Renamed workspace']),
-    );
+    // Every entry of the scene is on the first page (fewer than its 50).
+    expect(await page.locator('tbody tr').count()).toBe(await server.ctx.models.Audit.countDocuments({ workspaceId: scene.workspaceId }));
     expect(await rowDisplay(page)).toBe(narrow ? 'flex' : 'table-row');
     await check(page, 'audit');
 
@@ -307,7 +311,7 @@ describe('in French on a phone', () => {
     const invite = page.getByRole('dialog', { name: 'Inviter des personnes' });
     await invite.locator('textarea').fill(`${LONG_INVITEE}\nana@example.com,developer`);
     await check(page, 'fr-invite-dialog', invite);
-    await invite.getByRole('button', { name: 'Annuler' }).click();
+    await dismiss(page, invite);
 
     await page.goto(`${ws()}/settings`);
     await page.getByTestId('avatar-slots-used').waitFor();
