@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { AppContext } from './context.js';
 import { errorMiddleware, notFound, unavailable } from './http/errors.js';
 import { originCheck } from './http/origin.js';
+import { requestLog } from './http/request-log.js';
 import { requireUser } from './http/auth.middleware.js';
 import { isDatabaseReachable } from './db/connect.js';
 import { authRoutes } from './accounts/auth.routes.js';
@@ -25,6 +26,7 @@ export function createApp(ctx: AppContext, webHandler: RequestHandler | null): E
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.trustProxy);
+  app.use(requestLog(ctx.log));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -15,7 +15,11 @@ async function main() {
     }
     throw err;
   }
-  const log = pino({ level: config.LOG_LEVEL });
+  // Readable lines under `npm start` in development; JSON (one object a line) everywhere else.
+  const log =
+    config.NODE_ENV === 'development'
+      ? pino({ level: config.LOG_LEVEL, transport: { target: 'pino-pretty', options: { colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } })
+      : pino({ level: config.LOG_LEVEL });
 
   let embedded: EmbeddedDatabase | null = null;
   let server: RunningServer | null = null;

@@ -70,7 +70,8 @@ export function toAppError(err: unknown): AppError {
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appError = toAppError(err);
-    if (appError.code === 'internal') log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    // With the request log, `req.log` carries the request id.
+    if (appError.code === 'internal') ((req as { log?: Logger }).log ?? log).error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     if (res.headersSent) return;
     res.set(appError.headers).status(appError.status).json({ error: appError.toJSON() });
   };
