@@ -1,17 +1,20 @@
 import type { Role } from '$shared/schemas/auth.js';
 import type {
   CreateInvitations,
+  IncomingInvitationView,
   InvitationPreview,
   InvitationStatus,
   InvitationView,
   InviteLinkInput,
   InviteLinkView,
+  JoinLinkPreview,
   JoinRequestView,
+  MyJoinRequestView,
   NotificationView,
   SuggestionView,
 } from '$shared/schemas/invitations.js';
 import type { Page } from '$shared/schemas/workspaces.js';
-import { api } from './client.js';
+import { api, type Fetch } from './client.js';
 import { queryOf } from './workspaces.js';
 
 const ws = (id: string) => `/workspaces/${encodeURIComponent(id)}`;
@@ -40,6 +43,21 @@ export const previewInvitation = (token: string) => api<InvitationPreview>('GET'
 
 export const acceptInvitation = (token: string) => api<{ workspaceId: string; role: Role }>('POST', `/invitations/${tok(token)}/accept`);
 
+/** Public: declines from the mail's link (the token is the proof; no sign-in needed). */
+export const declineInvitationByToken = (token: string) => api<InvitationView>('POST', `/invitations/${tok(token)}/decline`);
+
+const mine = (invitationId: string) => `/me/invitations/${encodeURIComponent(invitationId)}`;
+
+/** The signed-in person's own pending invitations (only once their address is verified). */
+export const listMyInvitations = () => api<Page<IncomingInvitationView>>('GET', '/me/invitations');
+
+export const acceptMyInvitation = (invitationId: string) => api<{ workspaceId: string; role: Role }>('POST', `${mine(invitationId)}/accept`);
+
+export const declineMyInvitation = (invitationId: string) => api<InvitationView>('POST', `${mine(invitationId)}/decline`);
+
+/** The signed-in person's own join requests still waiting for a decision. */
+export const listMyJoinRequests = () => api<Page<MyJoinRequestView>>('GET', '/me/join-requests');
+
 export const getInviteLink = (id: string) => api<{ link: InviteLinkView | null }>('GET', `${ws(id)}/invite-link`);
 
 /** Creates or rotates the link: the reply alone carries its URL (shown once). */
@@ -50,6 +68,9 @@ export const deleteInviteLink = (id: string) => api<void>('DELETE', `${ws(id)}/i
 export type JoinResult = { status: 'active'; workspaceId: string } | { status: 'pending'; joinRequestId: string; workspaceId: string };
 
 export const joinByLink = (token: string) => api<JoinResult>('POST', `/join/${tok(token)}`);
+
+/** Public: what an invite link opens (404 dead, 410 expired), before signing in. */
+export const previewJoinLink = (token: string, fetch?: Fetch) => api<JoinLinkPreview>('GET', `/join/${tok(token)}`, { fetch });
 
 export interface DomainWorkspace {
   id: string;
@@ -64,8 +85,9 @@ export const joinByDomain = (id: string) => api<JoinResult>('POST', `${ws(id)}/j
 
 export type JoinRequestStatus = JoinRequestView['status'];
 
+/** `pendingCount`: how many wait in the workspace, whatever the page holds. */
 export const listJoinRequests = (id: string, q: { status?: JoinRequestStatus; cursor?: string; limit?: number }) =>
-  api<Page<JoinRequestView>>('GET', `${ws(id)}/join-requests${queryOf(q)}`);
+  api<Page<JoinRequestView> & { pendingCount: number }>('GET', `${ws(id)}/join-requests${queryOf(q)}`);
 
 export const approveJoinRequest = (id: string, requestId: string, role?: Role) =>
   api<JoinRequestView>('POST', `${ws(id)}/join-requests/${encodeURIComponent(requestId)}/approve`, { body: role ? { role } : {} });

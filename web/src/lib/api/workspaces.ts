@@ -1,4 +1,5 @@
 import type { Role } from '$shared/schemas/auth.js';
+import type { InvitationView } from '$shared/schemas/invitations.js';
 import type {
   AuditEntryView,
   CreateSubworkspace,
@@ -47,8 +48,8 @@ export interface MemberFailure {
   message: string;
 }
 
-/** People with an account are `added`; the others are `invited` by email; `failed` says why someone was neither. */
-export type CreatedSubworkspace = SubworkspaceView & { members: { added: string[]; invited?: string[]; failed: MemberFailure[] } };
+/** People of the account tree are `added`; anyone else is `invited` (account or not); `failed` says why someone was neither. */
+export type CreatedSubworkspace = SubworkspaceView & { members: { added: string[]; invited: string[]; failed: MemberFailure[] } };
 
 export const createSubworkspace = (parentId: string, input: CreateSubworkspace) =>
   api<CreatedSubworkspace>('POST', `${ws(parentId)}/subworkspaces`, { body: input });
@@ -58,7 +59,14 @@ export const addSeats = (id: string, add: number) => api<{ seats: SeatsView }>('
 export const listMembers = (id: string, q: { q?: string; cursor?: string; limit?: number }) =>
   api<Page<MemberView>>('GET', `${ws(id)}/members${queryOf(q)}`);
 
-export const addMember = (id: string, input: { email: string; role: Role }) => api<MemberView>('POST', `${ws(id)}/members`, { body: input });
+/**
+ * Someone already in the account tree is added at once (`member`); anyone
+ * else is invited (`invitation`), with the same reply whether or not the
+ * address has an account.
+ */
+export type AddPersonResult = { member: MemberView } | { invitation: InvitationView };
+
+export const addMember = (id: string, input: { email: string; role: Role }) => api<AddPersonResult>('POST', `${ws(id)}/members`, { body: input });
 
 export const changeMemberRole = (id: string, userId: string, role: Role) =>
   api<MemberView>('PATCH', `${ws(id)}/members/${encodeURIComponent(userId)}`, { body: { role } });

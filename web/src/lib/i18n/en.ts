@@ -2,6 +2,7 @@ import { enWorkspaces } from './en.workspaces.js';
 import { enInvitations } from './en.invitations.js';
 import { enAssets } from './en.assets.js';
 import { enAudit } from './en.audit.js';
+import { enAccount } from './en.account.js';
 
 /**
  * The English dictionary is the reference: every other locale must have
@@ -104,6 +105,7 @@ export const en = {
   ...enInvitations,
   ...enAssets,
   ...enAudit,
+  ...enAccount,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

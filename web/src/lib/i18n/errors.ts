@@ -104,6 +104,12 @@ const FIELD_MESSAGES: Record<string, MessageKey> = {
   'Choose an image file (PNG, JPEG or WebP)': 'validation.image.missing',
 };
 
+/** The server's refusals of a company domain (403 not verified there, 409 another organisation's), naming the domain. */
+const DOMAIN_MESSAGES: Array<[RegExp, MessageKey]> = [
+  [/^To add (\S+), sign in with a verified address at \1\.$/, 'validation.domain.unverified'],
+  [/^(\S+) is already used by another organisation\.$/, 'validation.domain.taken'],
+];
+
 /**
  * A field's message; the server's own text only when we do not know it.
  * `overrides` words a shared message for one form (a workspace's "Name is
@@ -112,6 +118,10 @@ const FIELD_MESSAGES: Record<string, MessageKey> = {
 export function fieldMessage(message: string, overrides: Record<string, MessageKey> = {}): Message {
   const key = overrides[message] ?? FIELD_MESSAGES[message];
   if (key) return { key };
+  for (const [pattern, patternKey] of DOMAIN_MESSAGES) {
+    const domain = pattern.exec(message)?.[1];
+    if (domain) return { key: patternKey, params: { domain } };
+  }
   if (/^Invalid input: expected \w+, received undefined$/.test(message)) return { key: 'validation.required' };
   if (/^Invalid input/.test(message)) return { key: 'validation.invalid' };
   return { text: message };

@@ -3,6 +3,7 @@ import { frWorkspaces } from './fr.workspaces.js';
 import { frInvitations } from './fr.invitations.js';
 import { frAssets } from './fr.assets.js';
 import { frAudit } from './fr.audit.js';
+import { frAccount } from './fr.account.js';
 
 export const fr: Messages = {
   'app.name': 'Workspace Console',
@@ -101,4 +102,5 @@ export const fr: Messages = {
   ...frInvitations,
   ...frAssets,
   ...frAudit,
+  ...frAccount,
 };
