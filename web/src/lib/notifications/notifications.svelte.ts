@@ -1,7 +1,8 @@
 import { getContext, setContext } from 'svelte';
 import type { EventEnvelope } from '$shared/events.js';
 import type { NotificationView } from '$shared/schemas/invitations.js';
-import { listNotifications, markAllNotificationsRead, markNotificationRead } from '../api/invitations.js';
+import { approveJoinRequest, denyJoinRequest, listNotifications, markAllNotificationsRead, markNotificationRead } from '../api/invitations.js';
+import { ApiError } from '../api/client.js';
 import { errorMessage } from '../i18n/errors.js';
 import type { Message } from '../i18n/index.js';
 import type { RealtimeConnection } from '../realtime/socket.svelte.js';
@@ -21,6 +22,8 @@ export class Notifications {
   loading = $state<'first' | 'more' | null>(null);
   markingAll = $state(false);
   error = $state<Message | null>(null);
+  /** Join-request decisions taken from the panel, by notification id: in flight, or refused. */
+  decisions = $state<Record<string, { pending?: 'approve' | 'deny'; error?: Message }>>({});
 
   async load() {
     this.loading = 'first';
@@ -78,6 +81,33 @@ export class Notifications {
     }
   }
 
+  /**
+   * Approves or denies the join request a notification is about. The
+   * outcome shows on the item at once (the server then settles it on every
+   * decider's panel); when another admin was first, the item shows theirs.
+   */
+  async decide(n: NotificationView, action: 'approve' | 'deny') {
+    const requestId = n.data.requestId;
+    if (!n.workspaceId || typeof requestId !== 'string' || this.decisions[n.id]?.pending) return;
+    this.decisions[n.id] = { pending: action };
+    try {
+      const request = await (action === 'approve' ? approveJoinRequest : denyJoinRequest)(n.workspaceId, requestId);
+      this.settle(n.id, { status: request.status, role: request.role, by: request.decidedBy, at: request.decidedAt });
+      delete this.decisions[n.id];
+    } catch (err) {
+      const first = err instanceof ApiError && err.code === 'already_decided' ? (err.details as { decidedBy?: unknown; decision?: unknown; decidedAt?: unknown } | undefined) : undefined;
+      if (first?.decision) this.settle(n.id, { status: first.decision, by: first.decidedBy ?? null, at: first.decidedAt ?? null });
+      this.decisions[n.id] = { error: errorMessage(err) };
+    }
+    void this.markRead(n.id);
+  }
+
+  /** Puts a subject's outcome on its notification (until the server's own `notification.updated` replaces it). */
+  settle(id: string, outcome: Record<string, unknown>) {
+    const n = this.items.find((x) => x.id === id);
+    if (n) n.data = { ...n.data, outcome };
+  }
+
   connect(realtime: RealtimeConnection): () => void {
     return realtime.listen({ event: (e) => this.#apply(e) });
   }
@@ -88,6 +118,11 @@ export class Notifications {
         if (this.items.some((n) => n.id === notification.id)) return;
         this.items = [notification, ...this.items];
         if (!notification.read) this.unreadCount++;
+      },
+      'notification.updated': ({ notification }) => {
+        const i = this.items.findIndex((n) => n.id === notification.id);
+        // Read is for good: an update sent before a read arrived does not make it unread again.
+        if (i >= 0) this.items[i] = { ...notification, read: notification.read || this.items[i]!.read };
       },
       'notification.read': ({ ids, unreadCount }) => {
         for (const n of this.items) if (ids === 'all' || ids.includes(n.id)) n.read = true;
