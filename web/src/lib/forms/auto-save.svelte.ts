@@ -33,7 +33,10 @@ export class AutoSave<S extends object> {
 
   /** The failure in words, for the section's alert. */
   get message(): Message | null {
-    return this.status === 'failed' ? errorMessage(this.error) : null;
+    if (this.status !== 'failed') return null;
+    // A refusal about a field is said beside that field; the section only points there.
+    if (this.error instanceof ApiError && this.error.fields.length) return { key: 'error.validation_failed' };
+    return errorMessage(this.error);
   }
 
   /** The server's words about the field at `path` (e.g. `settings.companyDomains`) in the last failure. */
