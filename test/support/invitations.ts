@@ -1,17 +1,22 @@
 import type { Page } from 'playwright-core';
 import type { WebServer } from './organisation.js';
 
-/** The `/invite/<token>` path of the newest mail sent to `to`, read from the dev outbox as a person would read their mail. */
-export async function invitePathFromMail(server: WebServer, to: string): Promise<string> {
+/** The `/<kind>/<token>` path of the newest such link mailed to `to`, read from the dev outbox as a person would read their mail. */
+async function linkPathFromMail(server: WebServer, to: string, kind: 'invite' | 'verify'): Promise<string> {
   const res = await fetch(`${server.url}/api/dev/outbox`);
   if (res.status !== 200) throw new Error(`outbox answered ${res.status}`);
   const { items } = (await res.json()) as { items: Array<{ to: string; text: string }> };
-  const mail = items.find((m) => m.to === to);
-  if (!mail) throw new Error(`no mail to ${to}`);
-  const match = /\/invite\/[A-Za-z0-9_-]+/.exec(mail.text);
-  if (!match) throw new Error(`no invitation link in the mail to ${to}`);
-  return match[0];
+  const pattern = new RegExp(`/${kind}/[A-Za-z0-9_-]+`);
+  const mail = items.find((m) => m.to === to && pattern.test(m.text));
+  if (!mail) throw new Error(`no mail with a /${kind}/ link to ${to}`);
+  return pattern.exec(mail.text)![0];
 }
+
+/** The `/invite/<token>` path of the newest invitation mailed to `to`. */
+export const invitePathFromMail = (server: WebServer, to: string) => linkPathFromMail(server, to, 'invite');
+
+/** The `/verify/<token>` path of the newest verification mail to `to`. */
+export const verifyPathFromMail = (server: WebServer, to: string) => linkPathFromMail(server, to, 'verify');
 
 /** The unread count on the bell as a person reads it: the badge, or nothing. */
 export async function bellCount(page: Page): Promise<string | null> {

@@ -8,17 +8,17 @@ import { createUser } from './factories.js';
 
 export type WebServer = Awaited<ReturnType<typeof startWebServer>>;
 
-/** A person with an account and a browser profile signed in as them. */
-export async function personInBrowser(server: WebServer, browser: Browser, name: string, locale = 'en-US') {
-  const person = await createUser(server.ctx, server.url, name);
+/** A person with an account and a browser profile signed in as them (a verified address at example.com unless told). */
+export async function personInBrowser(server: WebServer, browser: Browser, name: string, locale = 'en-US', opts: { email?: string; verified?: boolean } = {}) {
+  const person = await createUser(server.ctx, server.url, name, opts);
   const session = await openSession(browser, server.url, locale);
   await session.context.addCookies([{ name: 'sid', value: person.client.cookie.slice(4), url: server.url }]);
   return { ...person, ...session, id: person.user._id as string, name: person.user.name as string };
 }
 
-/** Waits until the page's live connection is up, so what follows is seen live. */
+/** Waits until the page's live connection is up (the top bar's indicator), so what follows is seen live. */
 export async function waitLive(page: Page) {
-  await expect.poll(() => page.locator('[data-status]').getAttribute('data-status'), { timeout: 10_000 }).toBe('live');
+  await expect.poll(() => page.locator('header [role="status"][data-status]').getAttribute('data-status'), { timeout: 10_000 }).toBe('live');
 }
 
 /**
