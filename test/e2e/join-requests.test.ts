@@ -19,6 +19,8 @@ afterAll(async () => {
 
 const pendingRow = (page: Page, email: string) => page.getByTestId('pending-requests').locator('li[data-request-id]', { hasText: email });
 const decidedRow = (page: Page, email: string) => page.getByTestId('decided-requests').locator('li[data-request-id]', { hasText: email });
+const squash = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
+const dateOf = (page: Page, iso: string) => page.evaluate((at) => new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at)), iso);
 
 async function requireApproval(workspaceId: string) {
   await server.ctx.models.Workspace.updateOne({ _id: workspaceId }, { $set: { 'settings.requireApproval': true } });
@@ -74,7 +76,8 @@ describe('joining with the invite link while approval is required', () => {
     expect(await entry.textContent()).toContain(`${cara.name} (${cara.email}) asks to join Link Lab`);
     await screenshot(bruno.page, 'notifications-panel-request');
     await entry.getByRole('button', { name: 'Approve' }).click();
-    await entry.getByText('Approved.').waitFor();
+    await expect.poll(() => entry.getByTestId('outcome').textContent()).toMatch(new RegExp(`^Approved by ${bruno.name} as Creator · .+$`));
+    expect(await entry.getByRole('button').count()).toBe(0);
     await expect.poll(() => bellCount(bruno.page)).toBe(null);
 
     // Ana's list moves the request to the decided ones; her bell still counts her own unread entry.
@@ -125,13 +128,13 @@ describe('joining with the invite link while approval is required', () => {
     // Approve the top request with Enter: its buttons go, the focus moves to the next request's Approve.
     await top.getByRole('button', { name: 'Approve' }).focus();
     await ana.page.keyboard.press('Enter');
-    await top.getByText('Approved.').waitFor();
+    await top.getByTestId('outcome').waitFor();
     const belowId = await below.getAttribute('data-notification-id');
     await expect.poll(focused).toEqual({ item: belowId, tag: 'BUTTON', action: 'approve' });
 
     // The last one: nothing waits below, so the focus stays on the decided item itself.
     await ana.page.keyboard.press('Enter');
-    await below.getByText('Approved.').waitFor();
+    await below.getByTestId('outcome').waitFor();
     await expect.poll(focused).toEqual({ item: belowId, tag: 'A', action: null });
     await screenshot(ana.page, 'notifications-focus-after-approve');
     expect(await panel.isVisible()).toBe(true);
@@ -169,16 +172,32 @@ describe('joining with the invite link while approval is required', () => {
 });
 
 describe('the join page', () => {
-  it('asks a signed-out visitor to sign in and come back, joins at once without approval, and explains a dead link', async () => {
+  it('names the workspace before sign-in, joins at once without approval, and explains a dead link', async () => {
     const owner = await createUser(server.ctx, server.url, 'Open Owner');
     const workspaceId = await createWorkspace(server.ctx, owner.user._id, [], 'Open House');
     const link = await owner.client.request('PUT', `/api/workspaces/${workspaceId}/invite-link`, { role: 'viewer' });
     const path = `/join/${link.body.token}`;
 
+    // Signed out: the page says which workspace, with which role, and that no approval is needed.
     const visitor = await openSession(browser, server.url);
     await visitor.page.goto(path);
-    await visitor.page.getByRole('heading', { name: 'Join a workspace' }).waitFor();
+    await visitor.page.getByRole('heading', { name: 'Join Open House' }).waitFor();
+    expect(await visitor.page.locator('.subtitle').textContent()).toBe(
+      'You are invited to join Open House as Viewer. Sign in or create an account to use this link: you come back here right after.',
+    );
+    const facts = visitor.page.getByTestId('join-preview');
+    expect(await facts.locator('dd').allTextContents()).toEqual(['Open House', 'Viewer', 'You join at once']);
     expect(await visitor.page.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe(`/signin?next=${encodeURIComponent(path)}`);
+    await screenshot(visitor.page, 'join-page-signed-out-1280');
+    await visitor.page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(visitor.page, 'join-page-signed-out-390');
+
+    // With approval required, the page says so before anyone signs in.
+    await requireApproval(workspaceId);
+    await visitor.page.reload();
+    await visitor.page.getByRole('heading', { name: 'Join Open House' }).waitFor();
+    expect(await facts.locator('dd').allTextContents()).toEqual(['Open House', 'Viewer', 'An admin approves each request']);
+    await server.ctx.models.Workspace.updateOne({ _id: workspaceId }, { $set: { 'settings.requireApproval': false } });
 
     const eve = await personInBrowser(server, browser, 'Eve Joiner');
     await eve.page.goto(path);
@@ -187,29 +206,161 @@ describe('the join page', () => {
     await eve.page.getByRole('heading', { level: 1, name: 'Open House', exact: true }).waitFor();
     expect(await eve.page.getByText('Your role: Viewer').isVisible()).toBe(true);
 
-    // Rotating kills the old link: the page says so and what to do.
+    // Rotating kills the old link: the page says so and what to do, signed in or not.
     expect((await owner.client.request('PUT', `/api/workspaces/${workspaceId}/invite-link`, { role: 'viewer' })).status).toBe(200);
     const late = await personInBrowser(server, browser, 'Late Joiner');
     await late.page.goto(path);
     await late.page.getByRole('heading', { name: 'This invite link does not work' }).waitFor();
     expect(await late.page.getByText('Ask an admin of the workspace for the current link.', { exact: false }).isVisible()).toBe(true);
-    expect(eve.errors).toEqual([]);
+    expect(await server.ctx.models.Membership.countDocuments({ workspaceId, userId: late.id })).toBe(0);
+    await visitor.page.reload();
+    await visitor.page.getByRole('heading', { name: 'This invite link does not work' }).waitFor();
+    expect(await visitor.page.getByTestId('join-preview').count()).toBe(0);
+    for (const s of [visitor, eve, late]) expect(s.errors).toEqual([]);
   });
 
-  it('offers the workspaces of the person’s company on the home page', async () => {
-    const owner = await createUser(server.ctx, server.url, 'Domain Owner');
+  it('offers the workspaces of the person’s company on the home page; the request shows there, and its decision arrives live', async () => {
+    const domain = `corp${Date.now().toString(36)}.test`;
+    const owner = await createUser(server.ctx, server.url, 'Domain Owner', { email: `owner@${domain}` });
     const workspaceId = await createWorkspace(server.ctx, owner.user._id, [], 'Example Corp');
-    await server.ctx.models.Workspace.updateOne({ _id: workspaceId }, { $set: { 'settings.companyDomains': ['example.com'], 'settings.requireApproval': true } });
-    const fay = await personInBrowser(server, browser, 'Fay Colleague');
+    // The owner's verified address at the domain is what lets the domain be added.
+    expect((await owner.client.request('PATCH', `/api/workspaces/${workspaceId}`, { settings: { companyDomains: [domain], requireApproval: true } })).status).toBe(200);
+    const fay = await personInBrowser(server, browser, 'Fay Colleague', 'en-US', { email: `fay@${domain}` });
     await fay.page.goto('/app');
     const section = fay.page.getByTestId('domain-workspaces');
     const item = section.locator(`li[data-workspace-id="${workspaceId}"]`);
     await item.waitFor();
     expect(await section.getByRole('heading', { name: 'Workspaces of your company' }).isVisible()).toBe(true);
+    await waitLive(fay.page);
     await item.getByRole('button', { name: 'Ask to join' }).click();
     await section.getByText('Request sent. An admin of Example Corp will review it.').waitFor();
     const request = await server.ctx.models.JoinRequest.findOne({ workspaceId, userId: fay.id }).lean();
     expect(request).toMatchObject({ status: 'pending', via: 'domain' });
+
+    // The request is listed on the home page at once, and after a reload.
+    const mine = fay.page.getByTestId('my-requests').locator(`li[data-request-id="${request!._id}"]`);
+    await mine.waitFor();
+    await fay.page.reload();
+    await mine.waitFor();
+    expect(await fay.page.getByTestId('my-requests').getByRole('heading').textContent()).toBe('Your requests to join');
+    expect(await mine.getByTestId('request-status').textContent()).toBe('Waiting for approval');
+    expect(squash(await mine.locator('.text').textContent())).toBe('An admin of Example Corp will review your request. This page updates by itself once they decide.');
+    await waitLive(fay.page);
+    await screenshot(fay.page, 'home-request-pending-1280');
+    await fay.page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(fay.page, 'home-request-pending-390');
+    await fay.page.setViewportSize({ width: 1280, height: 800 });
+
+    // The owner approves: the decision arrives without a reload, with the way in.
+    expect((await owner.client.post(`/api/workspaces/${workspaceId}/join-requests/${request!._id}/approve`, { role: 'creator' })).status).toBe(200);
+    await expect.poll(() => mine.getByTestId('request-status').textContent()).toBe('Approved');
+    expect(squash(await mine.locator('.text').textContent())).toBe('Approved: you are now a member of Example Corp as Creator.');
+    await mine.getByRole('link', { name: 'Open Example Corp' }).waitFor();
+    await expect.poll(() => fay.page.getByRole('region', { name: 'Your workspaces' }).getByRole('link', { name: 'Example Corp' }).count()).toBe(1);
+    await screenshot(fay.page, 'home-request-approved');
     expect(fay.errors).toEqual([]);
+  });
+});
+
+describe('decided requests and where they show', () => {
+  it('a request approved by one admin shows “Approved by” in another admin’s open panel, live and after a reload', async () => {
+    const ana = await personInBrowser(server, browser, 'Ana Decider');
+    const bruno = await personInBrowser(server, browser, 'Bruno Watcher');
+    const workspaceId = await createWorkspace(server.ctx, ana.id, [{ userId: bruno.id, role: 'super_admin' }], 'Outcome Lab');
+    await requireApproval(workspaceId);
+    const link = await ana.client.request('PUT', `/api/workspaces/${workspaceId}/invite-link`, { role: 'viewer' });
+    await bruno.page.goto('/app');
+    await waitLive(bruno.page);
+    const gil = await createUser(server.ctx, server.url, 'Gil Asking');
+    expect((await gil.client.post(`/api/join/${link.body.token}`)).status).toBe(202);
+
+    await expect.poll(() => bellCount(bruno.page)).toBe('1');
+    await bell(bruno.page).click();
+    const entry = bruno.page.getByRole('dialog', { name: 'Notifications' }).locator('li[data-type="joinRequest.created"]');
+    await entry.getByRole('button', { name: 'Approve' }).waitFor();
+
+    // Ana approves elsewhere (her Requests tab); Bruno's open panel swaps the buttons for the decision.
+    await ana.page.goto(`/app/w/${workspaceId}/members/requests`);
+    await pendingRow(ana.page, gil.email).getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => entry.getByTestId('outcome').textContent(), { timeout: 5000 }).toMatch(new RegExp(`^Approved by ${ana.name} as Viewer · .+$`));
+    expect(await entry.getByRole('button').count()).toBe(0);
+    const decidedAt = (await server.ctx.models.JoinRequest.findOne({ workspaceId, userId: gil.user._id }).lean())!.decidedAt!.toISOString();
+    const shown = `Approved by ${ana.name} as Viewer · ${await dateOf(bruno.page, decidedAt)}`;
+    expect(await entry.getByTestId('outcome').textContent()).toBe(shown);
+    await screenshot(bruno.page, 'panel-request-decided-elsewhere');
+
+    // After a reload: still the decision, never the buttons.
+    await bruno.page.reload();
+    await bell(bruno.page).click();
+    const again = bruno.page.getByRole('dialog', { name: 'Notifications' }).locator('li[data-type="joinRequest.created"]');
+    await again.getByTestId('outcome').waitFor();
+    expect(await again.getByTestId('outcome').textContent()).toBe(shown);
+    expect(await again.getByRole('button').count()).toBe(0);
+
+    // Denied by Bruno from his panel: Ana's panel shows who denied it.
+    const hal = await createUser(server.ctx, server.url, 'Hal Asking');
+    expect((await hal.client.post(`/api/join/${link.body.token}`)).status).toBe(202);
+    const halEntry = bruno.page.getByRole('dialog', { name: 'Notifications' }).locator('li[data-type="joinRequest.created"]', { hasText: hal.email });
+    await halEntry.getByRole('button', { name: 'Deny' }).click();
+    await expect.poll(() => halEntry.getByTestId('outcome').textContent()).toMatch(new RegExp(`^Denied by ${bruno.name} · .+$`));
+    await bell(ana.page).click();
+    const anaEntry = ana.page.getByRole('dialog', { name: 'Notifications' }).locator('li[data-type="joinRequest.created"]', { hasText: hal.email });
+    await expect.poll(() => anaEntry.getByTestId('outcome').textContent()).toMatch(new RegExp(`^Denied by ${bruno.name} · .+$`));
+    expect(await anaEntry.getByRole('button').count()).toBe(0);
+    for (const s of [ana, bruno]) expect(s.errors).toEqual([]);
+  });
+
+  it('the Members sub-tab counts the waiting requests and lists them above the members, with Approve and Deny, live', async () => {
+    const ana = await personInBrowser(server, browser, 'Ana Members');
+    const workspaceId = await createWorkspace(server.ctx, ana.id, [], 'Waiting Room');
+    await requireApproval(workspaceId);
+    const link = await ana.client.request('PUT', `/api/workspaces/${workspaceId}/invite-link`, { role: 'creator' });
+    await ana.page.goto(`/app/w/${workspaceId}/members`);
+    await memberRow(ana.page, ana.id).waitFor();
+    await waitLive(ana.page);
+    const count = ana.page.getByTestId('pending-count');
+    const waiting = ana.page.getByTestId('waiting-approval');
+    expect(await count.count()).toBe(0);
+    expect(await waiting.count()).toBe(0);
+
+    const [ivy, jon] = [await createUser(server.ctx, server.url, 'Ivy Waiting'), await createUser(server.ctx, server.url, 'Jon Waiting')];
+    expect((await ivy.client.post(`/api/join/${link.body.token}`)).status).toBe(202);
+    await expect.poll(() => count.textContent()).toBe('1');
+    expect(await ana.page.getByRole('link', { name: 'Requests (1 waiting)' }).isVisible()).toBe(true);
+    expect((await jon.client.post(`/api/join/${link.body.token}`)).status).toBe(202);
+    await expect.poll(() => count.textContent()).toBe('2');
+    const rows = waiting.locator('li[data-request-id]');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await waiting.getByRole('heading').textContent()).toBe('Waiting for approval 2');
+    expect(squash(await rows.nth(0).locator('.who').textContent())).toMatch(new RegExp(`^${jon.user.name} ${jon.email} Used the invite link · Asked .+$`));
+    await screenshot(ana.page, 'members-waiting-1280');
+    await ana.page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(ana.page, 'members-waiting-390');
+    await ana.page.setViewportSize({ width: 1280, height: 800 });
+
+    // Approving here makes Ivy a member in the list below; the count follows.
+    const ivyRow = waiting.locator('li[data-request-id]', { hasText: ivy.email });
+    await ivyRow.getByRole('combobox', { name: `Role for ${ivy.user.name}` }).selectOption('viewer');
+    await ivyRow.getByRole('button', { name: 'Approve' }).click();
+    await memberRow(ana.page, ivy.user._id).waitFor();
+    expect(await memberRow(ana.page, ivy.user._id).getByRole('combobox').locator('option:checked').textContent()).toBe('Viewer');
+    await expect.poll(() => count.textContent()).toBe('1');
+    await expect.poll(() => rows.count()).toBe(1);
+
+    // Jon's request is denied by someone else (the API, as another admin would): it leaves, and so do the count and the section.
+    const jonRequest = (await server.ctx.models.JoinRequest.findOne({ workspaceId, userId: jon.user._id }).lean())!;
+    expect((await ana.client.post(`/api/workspaces/${workspaceId}/join-requests/${jonRequest._id}/deny`)).status).toBe(200);
+    await expect.poll(() => waiting.count()).toBe(0);
+    expect(await count.count()).toBe(0);
+    expect(await memberRow(ana.page, jon.user._id).count()).toBe(0);
+
+    // The Requests tab keeps its count from the same reply and events.
+    const kim = await createUser(server.ctx, server.url, 'Kim Waiting');
+    expect((await kim.client.post(`/api/join/${link.body.token}`)).status).toBe(202);
+    await expect.poll(() => count.textContent()).toBe('1');
+    await ana.page.getByRole('link', { name: 'Requests (1 waiting)' }).click();
+    await pendingRow(ana.page, kim.email).waitFor();
+    expect(await ana.page.getByTestId('pending-count').textContent()).toBe('1');
+    expect(ana.errors).toEqual([]);
   });
 });

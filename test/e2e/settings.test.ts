@@ -24,8 +24,9 @@ const isFocused = (target: Locator) => target.evaluate((el) => el === document.a
 
 describe('settings that save themselves', () => {
   it('a switch and the domain list are saved the moment they change, survive a reload, and show live on another admin’s open page', async () => {
-    const ana = await personInBrowser(server, browser, 'Ana Settings');
-    const bruno = await personInBrowser(server, browser, 'Bruno Settings');
+    // A domain is added by someone with a verified address at it: Ana for autosave.io, Bruno for studio.io.
+    const ana = await personInBrowser(server, browser, 'Ana Settings', 'en-US', { email: 'ana@autosave.io' });
+    const bruno = await personInBrowser(server, browser, 'Bruno Settings', 'en-US', { email: 'bruno@studio.io' });
     const workspaceId = await createWorkspace(server.ctx, ana.id, [{ userId: bruno.id, role: 'super_admin' }], 'Autosave Studio');
     for (const admin of [ana, bruno]) {
       await admin.page.goto(`/app/w/${workspaceId}/settings`);
@@ -49,10 +50,11 @@ describe('settings that save themselves', () => {
     await access(ana.page).getByLabel('New domain').press('Enter');
     await expect.poll(() => status.textContent()).toBe('Saved.');
     await expect.poll(async () => (await stored(workspaceId)).settings.companyDomains).toEqual(['autosave.io']);
-    await access(ana.page).getByLabel('New domain').fill('studio.io');
-    await access(ana.page).getByRole('button', { name: 'Add domain' }).click();
+    await expect.poll(() => access(bruno.page).locator('.domains li').allTextContents()).toEqual([expect.stringContaining('autosave.io')]);
+    await access(bruno.page).getByLabel('New domain').fill('studio.io');
+    await access(bruno.page).getByRole('button', { name: 'Add domain' }).click();
     await expect.poll(async () => (await stored(workspaceId)).settings.companyDomains).toEqual(['autosave.io', 'studio.io']);
-    await expect.poll(() => access(bruno.page).locator('.domains li').allTextContents()).toEqual([
+    await expect.poll(() => access(ana.page).locator('.domains li').allTextContents()).toEqual([
       expect.stringContaining('autosave.io'),
       expect.stringContaining('studio.io'),
     ]);
@@ -207,5 +209,47 @@ describe('the sub-workspace settings dialog', () => {
     expect(await page.getByRole('dialog', { name: /Settings of/ }).count()).toBe(0);
     expect(await row.getByRole('link', { name: 'Client Alpha' }).isVisible()).toBe(true);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('company domains', () => {
+  it('says on the field why the server refused a domain (no verified address there, or another organisation’s), in English and French', async () => {
+    // Someone else's organisation already holds taken.test.
+    const rival = await personInBrowser(server, browser, 'Rival Owner', 'en-US', { email: 'rival@taken.test' });
+    const rivalWorkspace = await createWorkspace(server.ctx, rival.id, [], 'Rival Inc');
+    expect((await rival.client.request('PATCH', `/api/workspaces/${rivalWorkspace}`, { settings: { companyDomains: ['taken.test'] } })).status).toBe(200);
+
+    const { page, id, errors } = await personInBrowser(server, browser, 'Rita Domains', 'en-US', { email: 'rita@taken.test' });
+    const workspaceId = await createWorkspace(server.ctx, id, [], 'Domain Works');
+    await page.goto(`/app/w/${workspaceId}/settings`);
+    await approvalSwitch(page).waitFor();
+    expect(await access(page).locator('fieldset .hint').textContent()).toBe(
+      'People with a verified address at these domains are suggested as members and may join. A domain can be added only from an account with a verified address at it, and belongs to one organisation. Public webmail domains are not allowed.',
+    );
+    const field = access(page).getByLabel('New domain');
+    const fieldError = access(page).locator('#domain-error');
+
+    // Rita's address is at taken.test, but another organisation has it: 409, said on the field.
+    await field.fill('taken.test');
+    await field.press('Enter');
+    await expect.poll(() => fieldError.textContent()).toBe('taken.test is already used by another organisation.');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.getAttribute('aria-describedby')).toBe('domain-error');
+    expect(await access(page).getByRole('alert').textContent()).toBe('Not saved: the setting is back as it was. Some fields need your attention.');
+    expect(await access(page).locator('.domains li').count()).toBe(0);
+
+    // A domain she has no address at: 403, said on the field.
+    await field.fill('elsewhere.test');
+    await access(page).getByRole('button', { name: 'Add domain' }).click();
+    await expect.poll(() => fieldError.textContent()).toBe('To add elsewhere.test, sign in with a verified address at elsewhere.test.');
+    expect(await access(page).locator('.domains li').count()).toBe(0);
+    await screenshot(page, 'settings-domain-refused-en');
+    // The message follows the language (the section's own name changes too, so the field is found by its id).
+    await page.getByRole('button', { name: 'French' }).click();
+    await expect.poll(() => page.locator('#domain-error').textContent()).toBe('Pour ajouter elsewhere.test, connectez-vous avec une adresse vérifiée à elsewhere.test.');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'settings-domain-refused-fr-390');
+    expect((await stored(workspaceId)).settings.companyDomains).toEqual([]);
+    expect(errors.filter((e) => !/status of 40[39]/.test(e))).toEqual([]);
   });
 });
