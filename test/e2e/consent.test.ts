@@ -221,7 +221,9 @@ describe('the invitation page', () => {
     const confirm = visitor.page.getByRole('dialog', { name: 'Decline the invitation to Decline Den?' });
     expect(await confirm.locator('p').first().textContent()).toBe(`${ana.name} is told that you will not join. To join later, you need a new invitation.`);
     await confirm.getByRole('button', { name: 'Decline' }).click();
-    await visitor.page.getByRole('heading', { name: 'You declined the invitation' }).waitFor();
+    const done = visitor.page.getByRole('heading', { name: 'You declined the invitation' });
+    await done.waitFor();
+    await expect.poll(() => done.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await visitor.page.locator('.subtitle').textContent()).toBe(`${ana.name} was told that you will not join Decline Den. Nothing else to do: you can close this page.`);
     await visitor.page.setViewportSize({ width: 390, height: 844 });
     await screenshot(visitor.page, 'invite-page-declined-390');

@@ -338,11 +338,14 @@ describe('decided requests and where they show', () => {
     await screenshot(ana.page, 'members-waiting-390');
     await ana.page.setViewportSize({ width: 1280, height: 800 });
 
-    // Approving here makes Ivy a member in the list below; the count follows.
+    // Approving here (by keyboard) makes Ivy a member in the list below; the count follows, and the focus moves to Jon's Approve.
     const ivyRow = waiting.locator('li[data-request-id]', { hasText: ivy.email });
     await ivyRow.getByRole('combobox', { name: `Role for ${ivy.user.name}` }).selectOption('viewer');
-    await ivyRow.getByRole('button', { name: 'Approve' }).click();
+    await ivyRow.getByRole('button', { name: 'Approve' }).focus();
+    await ana.page.keyboard.press('Enter');
     await memberRow(ana.page, ivy.user._id).waitFor();
+    const jonRow = waiting.locator('li[data-request-id]', { hasText: jon.email });
+    await expect.poll(() => jonRow.getByRole('button', { name: 'Approve' }).evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await memberRow(ana.page, ivy.user._id).getByRole('combobox').locator('option:checked').textContent()).toBe('Viewer');
     await expect.poll(() => count.textContent()).toBe('1');
     await expect.poll(() => rows.count()).toBe(1);
