@@ -123,7 +123,7 @@ describe('verifying the address', () => {
     expect(session.errors).toEqual([]);
   });
 
-  it('a verified account has no banner, and its page says so in French', async () => {
+  it('a verified account has no banner; an unverified one sees it in French', async () => {
     const camille = await personInBrowser(server, browser, 'Camille Verified', 'fr-FR');
     await camille.page.goto('/app');
     await camille.page.getByRole('heading', { level: 1 }).waitFor();
