@@ -41,12 +41,13 @@ export async function verifyEmail(ctx: AppContext, token: string): Promise<UserD
   const link = await ctx.models.EmailVerification.findById(id).lean();
   const user = link ? await ctx.models.User.findById(link.userId).lean() : null;
   if (!link || !user) throw notFound('This verification link does not exist');
-  if (link.replacedAt || link.email !== user.email) throw new AppError('revoked', 'This link was replaced by a newer one. Use the link of the latest mail.');
+  if (link.replacedAt) throw new AppError('revoked', 'This link was replaced by a newer one. Use the link of the latest mail.', { reason: 'replaced' });
+  if (link.email !== user.email) throw new AppError('revoked', 'This link was sent to an address the account no longer has.', { reason: 'address_changed' });
   if (link.expiresAt.getTime() <= ctx.now().getTime()) throw new AppError('expired', 'This link has expired. Ask for a new one from the app.');
   try {
     await ctx.models.EmailVerificationUse.create({ _id: id, at: ctx.now() });
   } catch (err) {
-    if (isDuplicateKey(err)) throw new AppError('revoked', 'This link was already used.');
+    if (isDuplicateKey(err)) throw new AppError('revoked', 'This link was already used.', { reason: 'used' });
     throw err;
   }
   return markVerified(ctx, user);

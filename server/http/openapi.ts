@@ -96,6 +96,7 @@ const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'patch' | 'put'
     get: { summary: 'What an invite link opens: workspace name, role, whether approval is required (no sign-in needed)', ok: 200, public: true },
     post: { summary: 'Join through an invite link: active, or 202 pending approval', ok: 200 },
   },
+  '/join/{token}/image': { get: { summary: 'The image of the workspace an invite link opens (no sign-in needed)', ok: 200, public: true } },
   '/join/domain': { get: { summary: 'Workspaces the caller may join by company email domain', ok: 200 } },
   '/workspaces/{id}/join': { post: { summary: 'Join by company email domain: active, or 202 pending approval', ok: 200 } },
   '/workspaces/{id}/join-requests': { get: { summary: 'Join requests (Super Admin)', query: JoinRequestsQuerySchema, ok: 200 } },

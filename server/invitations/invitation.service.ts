@@ -362,7 +362,7 @@ export async function declineInvitation(ctx: AppContext, inv: InvitationDoc, wor
   const earlier = await decide(ctx, inv, 'declined', invitee?._id ?? null);
   if (earlier) throw endedError(earlier.outcome);
   const closed = await endUnaccepted(ctx, inv, 'declined', invitee?._id ?? null, true);
-  await notify(ctx, inv.invitedBy, { type: 'invitation.declined', workspaceId: workspace._id, data: { workspaceName: workspace.name, email: inv.email }, actorId: invitee?._id ?? null });
+  await notify(ctx, inv.invitedBy, { type: 'invitation.declined', workspaceId: workspace._id, data: { workspaceName: workspace.name, email: inv.email, ...(invitee ? { name: invitee.name } : {}) }, actorId: invitee?._id ?? null });
   return presentInvitation(closed, null);
 }
 

@@ -86,7 +86,9 @@ export async function openLink(ctx: AppContext, token: string) {
 /** What a link opens, for the join page: the workspace's name, the role, whether approval is needed. */
 export async function previewLink(ctx: AppContext, token: string): Promise<JoinLinkPreview> {
   const { link, workspace } = await openLink(ctx, token);
-  return { workspace: { name: workspace.name, imageUrl: workspace.imageUrl }, role: link.role, requireApproval: workspace.settings.requireApproval };
+  // The workspace's own image URL needs membership: the link itself is the visitor's key to it.
+  const imageUrl = workspace.imageUrl ? `/api/join/${token}/image${new URL(workspace.imageUrl, 'http://x').search}` : null;
+  return { workspace: { name: workspace.name, imageUrl }, role: link.role, requireApproval: workspace.settings.requireApproval };
 }
 
 /**

@@ -5,7 +5,8 @@ import { workspaceIdParam } from '../http/params.js';
 import { InviteLinkSchema } from '../../shared/schemas/invitations.js';
 import { parse } from '../http/validate.js';
 import { loadAuthorized } from '../workspaces/access.js';
-import { deleteInviteLink, getInviteLink, joinByDomain, joinByLink, previewLink, setInviteLink } from './invite-link.service.js';
+import { deleteInviteLink, getInviteLink, joinByDomain, joinByLink, openLink, previewLink, setInviteLink } from './invite-link.service.js';
+import { loadImage, sendImage } from '../files/image-store.js';
 import { listDomainWorkspaces } from '../domains/suggestion.service.js';
 import { tokenParam } from './invitation.routes.js';
 import { TokenSchema } from '../../shared/schemas/invitations.js';
@@ -21,6 +22,11 @@ export function publicJoinRoutes(ctx: AppContext): Router {
     if (!TokenSchema.safeParse(req.params.token).success) return next();
     await enforceLimit(ctx, `token-lookup:ip:${clientIp(req)}`, ctx.config.TOKEN_LOOKUP_MAX_PER_HOUR, 3600);
     res.json(await previewLink(ctx, req.params.token));
+  });
+  r.get('/join/:token/image', async (req, res) => {
+    await enforceLimit(ctx, `token-lookup:ip:${clientIp(req)}`, ctx.config.TOKEN_LOOKUP_MAX_PER_HOUR, 3600);
+    const { workspace } = await openLink(ctx, tokenParam(req.params.token));
+    sendImage(res, await loadImage(ctx, workspace._id));
   });
   return r;
 }

@@ -14,6 +14,7 @@ import { presentSubworkspace, presentWorkspace } from './workspace.presenter.js'
 import { setWorkspaceImage } from './workspace-image.js';
 import { readImageUpload } from '../files/upload.js';
 import { loadImage, sendImage } from '../files/image-store.js';
+import { mayJoinByDomain } from '../domains/suggestion.service.js';
 
 export function workspaceRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -54,10 +55,19 @@ export function workspaceRoutes(ctx: AppContext): Router {
     res.json({ imageUrl: await setWorkspaceImage(ctx, access.workspace, data, user._id) });
   });
 
+  /** Seen by those who may see the workspace, and by those it offers to join by company domain. */
   r.get('/workspaces/:id/image', async (req, res) => {
     const id = idParam(req.params.id, 'Workspace not found');
-    await loadAuthorized(ctx, id, authOf(req).user._id, 'workspace.view');
-    sendImage(res, await loadImage(ctx, id));
+    const { user } = authOf(req);
+    const allowed = await loadAuthorized(ctx, id, user._id, 'workspace.view').then(
+      () => true,
+      async (err: unknown) => {
+        const workspace = await ctx.models.Workspace.findById(id).lean();
+        if (workspace && (await mayJoinByDomain(ctx, workspace, user))) return true;
+        throw err;
+      },
+    );
+    if (allowed) sendImage(res, await loadImage(ctx, id));
   });
 
   r.get('/workspaces/:id/subworkspaces', async (req, res) => {

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot, startWebServer } from '../support/browser.js';
 import { addMember, createUser, createWorkspace } from '../support/factories.js';
-import { createSubworkspaceRecord } from '../../server/workspaces/workspace.service.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -250,3 +250,28 @@ describe('join requests through a link, as everyone sees them', () => {
     for (const id of coAdmin) expect(told.map((n) => n.userId)).toContain(id);
   });
 });
+
+describe('what a link shows before joining', () => {
+  it('names the workspace and shows its image to a visitor who is not signed in; a rotated link shows nothing', async () => {
+    const { owner, ws } = await setup(true);
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a6b30000000049454e44ae426082', 'hex');
+    const form = new FormData();
+    form.append('image', new Blob([png], { type: 'image/png' }), 'logo.png');
+    const up = await fetch(`${server.url}/api/workspaces/${ws}/image`, { method: 'POST', headers: { cookie: owner.client.cookie }, body: form });
+    expect(up.status).toBe(200);
+    const link = (await owner.client.request('PUT', `/api/workspaces/${ws}/invite-link`, { role: 'creator' })).body;
+    const visitor = new ApiClient(server.url);
+    const preview = await visitor.get(`/api/join/${link.token}`);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toEqual({ workspace: { name: 'Linked', imageUrl: expect.stringMatching(new RegExp(`^/api/join/${link.token}/image\\?v=[0-9a-f]{16}$`)) }, role: 'creator', requireApproval: true });
+    const image = await fetch(`${server.url}${preview.body.workspace.imageUrl}`);
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await image.arrayBuffer()).equals(png)).toBe(true);
+    // The workspace's own image address still needs membership.
+    expect((await visitor.get(`/api/workspaces/${ws}/image`)).status).toBe(401);
+    await owner.client.request('PUT', `/api/workspaces/${ws}/invite-link`, { role: 'viewer' });
+    expect((await visitor.get(`/api/join/${link.token}`)).status).toBe(404);
+    expect((await fetch(`${server.url}/api/join/${link.token}/image`)).status).toBe(404);
+  });
+});
