@@ -64,7 +64,7 @@ async function main() {
     console.log('  First run: a demo workspace was created. Sign in with');
     console.log(`    email:    ${demo.email}`);
     console.log(`    password: ${demo.password}`);
-    console.log('  (other demo members: dev@, creator@, viewer@demo.example, same password)\n');
+    console.log('  (other demo people: dev@, creator@, viewer@, ana@, sam@demo.example, same password)\n');
   }
 }
 
