@@ -240,7 +240,10 @@ describe('the audit log', () => {
 
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'audit-fr-390');
+    // On a phone the language switch is in the menu drawer.
+    await page.getByRole('button', { name: 'Menu', exact: true }).click();
     await page.getByRole('button', { name: 'Anglais' }).click();
+    await page.keyboard.press('Escape');
     await expect.poll(() => sentences(page)).toEqual(newestFirst.map((e) => e.en));
     await screenshot(page, 'audit-en-390');
     expect(errors).toEqual([]);
