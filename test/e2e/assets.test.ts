@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, startWebServer } from '../support/browser.js';
+import { screenshot, useWebAndBrowser } from '../support/browser.js';
 import { createUser, createWorkspace } from '../support/factories.js';
 import { msUntil, personInBrowser, tinyPng, waitLive, type WebServer } from '../support/organisation.js';
 import { createSubworkspace } from '../../server/commands/create-subworkspace.js';
@@ -9,13 +9,9 @@ import { addMembership } from '../../server/workspaces/member.service.js';
 let server: WebServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useWebAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /** A parent workspace owned by `ownerId` and a sub-workspace of it (the owner is its Super Admin too). */

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { AUDITED_TYPES, type AuditedType } from '../../shared/event-map.js';
-import { launchBrowser, screenshot, startWebServer } from '../support/browser.js';
+import { screenshot, useWebAndBrowser } from '../support/browser.js';
 import type { ApiClient } from '../support/client.js';
 import { createUser, createWorkspace } from '../support/factories.js';
 import { personInBrowser, type WebServer } from '../support/organisation.js';
@@ -9,13 +9,9 @@ import { personInBrowser, type WebServer } from '../support/organisation.js';
 let server: WebServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useWebAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /** A request that must answer `status`; its body. */

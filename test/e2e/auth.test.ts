@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openSession, screenshot, startWebServer } from '../support/browser.js';
+import { type WebServer, openSession, screenshot, useWebAndBrowser } from '../support/browser.js';
 import { signedInClient, uniqueEmail } from '../support/client.js';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
+let server: WebServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  server = await startWebServer({ env: { LOGIN_MAX_PER_ACCOUNT: '3', LOGIN_MAX_PER_IP: '1000', SIGNUP_MAX_PER_IP: '1000' } });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useWebAndBrowser((s, b) => {
+  server = s;
+  browser = b;
+}, { env: { LOGIN_MAX_PER_ACCOUNT: '3', LOGIN_MAX_PER_IP: '1000', SIGNUP_MAX_PER_IP: '1000' } });
 
 const pathOf = (url: string) => {
   const u = new URL(url);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openSession, screenshot, startWebServer } from '../support/browser.js';
+import { openSession, screenshot, useWebAndBrowser } from '../support/browser.js';
 import { addMember, createUser, createWorkspace } from '../support/factories.js';
 import { memberRow, personInBrowser, waitLive, type WebServer } from '../support/organisation.js';
 import { bell, bellCount, invitePathFromMail } from '../support/invitations.js';
@@ -8,13 +8,9 @@ import { bell, bellCount, invitePathFromMail } from '../support/invitations.js';
 let server: WebServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useWebAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 const invitationRow = (page: Page, email: string) => page.locator('tr[data-invitation-id]', { hasText: email });
@@ -145,7 +141,7 @@ describe('answering an invitation in the app', () => {
     // Ana was told both ways.
     await bell(ana.page).click();
     const told = panel(ana.page);
-    await expect.poll(() => told.locator('li[data-type="invitation.declined"] .text').textContent()).toBe(`${ben.email} declined your invitation to Panel No`);
+    await expect.poll(() => told.locator('li[data-type="invitation.declined"] .text').textContent()).toBe(`${ben.name} (${ben.email}) declined your invitation to Panel No`);
     expect(await told.locator('li[data-type="invitation.accepted"] .text').textContent()).toBe(`${ben.name} (${ben.email}) accepted your invitation to Panel Yes`);
     for (const s of [ana, ben]) expect(s.errors).toEqual([]);
   });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openSession, screenshot, startWebServer } from '../support/browser.js';
+import { openSession, screenshot, useWebAndBrowser } from '../support/browser.js';
 import { createUser, createWorkspace } from '../support/factories.js';
 import { memberRow, personInBrowser, waitLive, type WebServer } from '../support/organisation.js';
 import { bell, bellCount } from '../support/invitations.js';
@@ -8,13 +8,9 @@ import { bell, bellCount } from '../support/invitations.js';
 let server: WebServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useWebAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 const pendingRow = (page: Page, email: string) => page.getByTestId('pending-requests').locator('li[data-request-id]', { hasText: email });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, startWebServer } from '../support/browser.js';
+import { screenshot, useWebAndBrowser } from '../support/browser.js';
 import { addMember, createUser, createWorkspace } from '../support/factories.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,13 +10,9 @@ import { memberRow, personInBrowser, tinyPng, waitLive, type WebServer } from '.
 let server: WebServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useWebAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 describe('creating workspaces', () => {

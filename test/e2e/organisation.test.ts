@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, startWebServer } from '../support/browser.js';
+import { screenshot, useWebAndBrowser } from '../support/browser.js';
 import { createWorkspace } from '../support/factories.js';
 import { memberRow, msUntil, personInBrowser, waitLive, type WebServer } from '../support/organisation.js';
 
 let server: WebServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useWebAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 describe('two admins of one workspace', () => {

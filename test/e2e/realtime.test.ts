@@ -1,22 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openSession, startWebServer } from '../support/browser.js';
+import { type WebServer, openSession, useWebAndBrowser } from '../support/browser.js';
 import { signedInClient } from '../support/client.js';
 import { createWorkspace } from '../support/factories.js';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
+let server: WebServer;
 let browser: Browser;
 /** Every `workspace:subscribe` payload the server received, in order. */
 const subscribes: unknown[] = [];
 
-beforeAll(async () => {
-  server = await startWebServer();
+useWebAndBrowser(async (s, b) => {
+  server = s;
+  browser = b;
   server.io.on('connection', (socket) => socket.on('workspace:subscribe', (payload) => subscribes.push(payload)));
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 async function signedInPage(name: string) {

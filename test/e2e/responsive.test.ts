@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, openSession, startWebServer } from '../support/browser.js';
+import { openSession, useWebAndBrowser } from '../support/browser.js';
 import { memberRow, type WebServer } from '../support/organisation.js';
 import { buildScene, LONG_INVITEE, type Scene } from '../support/scene.js';
 import { checkScreen as check } from '../support/screens.js';
@@ -16,15 +16,11 @@ let server: WebServer;
 let browser: Browser;
 let scene: Scene;
 
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchBrowser();
+useWebAndBrowser(async (s, b) => {
+  server = s;
+  browser = b;
   scene = await buildScene(server);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+}, {}, 120_000);
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };

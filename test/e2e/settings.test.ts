@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, screenshot, startWebServer } from '../support/browser.js';
+import { screenshot, useWebAndBrowser } from '../support/browser.js';
 import { createWorkspace } from '../support/factories.js';
 import { personInBrowser, waitLive, type WebServer } from '../support/organisation.js';
 
 let server: WebServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useWebAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 const access = (page: Page) => page.getByRole('region', { name: 'Joining and API' });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openSession, screenshot, startWebServer } from '../support/browser.js';
+import { openSession, screenshot, useWebAndBrowser } from '../support/browser.js';
 import { uniqueEmail } from '../support/client.js';
 import { personInBrowser, waitLive, type WebServer } from '../support/organisation.js';
 import { verifyPathFromMail } from '../support/invitations.js';
@@ -8,15 +8,11 @@ import { verifyPathFromMail } from '../support/invitations.js';
 let server: WebServer;
 let browser: Browser;
 
-beforeAll(async () => {
   // One resend an hour: the second one shows the wait.
-  server = await startWebServer({ env: { VERIFY_MAIL_PER_HOUR: '1' } });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useWebAndBrowser((s, b) => {
+  server = s;
+  browser = b;
+}, { env: { VERIFY_MAIL_PER_HOUR: '1' } });
 
 const banner = (page: Page) => page.getByTestId('verify-banner');
 const text = async (page: Page, selector: string) => ((await page.locator(selector).textContent()) ?? '').replace(/\s+/g, ' ').trim();

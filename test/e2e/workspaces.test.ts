@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openSession, screenshot, startWebServer } from '../support/browser.js';
+import { type WebServer, openSession, screenshot, useWebAndBrowser } from '../support/browser.js';
 import { signedInClient } from '../support/client.js';
 import { createWorkspace } from '../support/factories.js';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
+let server: WebServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useWebAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 async function signedInPage(name: string) {

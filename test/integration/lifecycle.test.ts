@@ -30,7 +30,12 @@ describe('the console process', () => {
       const owner = new ApiClient(publicUrl);
       expect((await owner.post('/api/auth/login', { email, password })).status).toBe(200);
       const me = await owner.get('/api/me');
-      expect(me.body.memberships).toEqual([{ workspace: { id: expect.any(String), name: 'Demo Studio', parentId: null }, role: 'super_admin' }]);
+      const names = me.body.memberships.map((m: { workspace: { name: string }; role: string }) => [m.workspace.name, m.role]);
+      expect(names).toEqual([
+        ['Acme (agency client)', 'super_admin'],
+        ['Demo Studio', 'super_admin'],
+        ['Marketing', 'super_admin'],
+      ]);
 
       const socket = await connectSocket(publicUrl, owner.cookie);
       const socketClosed = new Promise((resolve) => socket.once('disconnect', resolve));

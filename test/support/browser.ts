@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadWebHandler } from '../../server/server.js';
@@ -14,6 +15,30 @@ export async function startWebServer(opts: Omit<TestServerOptions, 'webHandler'>
   const webHandler = await loadWebHandler(ROOT);
   if (!webHandler) throw new Error('build/handler.js is missing after the build');
   return startTestServer({ ...opts, webHandler });
+}
+
+export type WebServer = Awaited<ReturnType<typeof startWebServer>>;
+
+/**
+ * A console node serving the web app and a Chromium for a test file: started
+ * before its tests (then `ready` gets them, and may prepare more), stopped after.
+ */
+export function useWebAndBrowser(
+  ready: (server: WebServer, browser: Browser) => void | Promise<void>,
+  opts: Omit<TestServerOptions, 'webHandler'> = {},
+  timeout?: number,
+) {
+  let server: WebServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startWebServer(opts);
+    browser = await launchBrowser();
+    await ready(server, browser);
+  }, timeout);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 }
 
 export function launchBrowser(): Promise<Browser> {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { openSession, type startWebServer } from './browser.js';
+import { openSession, type WebServer } from './browser.js';
 import { createUser } from './factories.js';
 
-export type WebServer = Awaited<ReturnType<typeof startWebServer>>;
+export type { WebServer };
 
 /** A person with an account and a browser profile signed in as them (a verified address at example.com unless told). */
 export async function personInBrowser(server: WebServer, browser: Browser, name: string, locale = 'en-US', opts: { email?: string; verified?: boolean } = {}) {
