@@ -238,6 +238,9 @@ describe('the join page', () => {
     await mine.waitFor();
     await fay.page.reload();
     await mine.waitFor();
+    // The company's workspace no longer offers to ask again: it says the request was sent.
+    expect(await item.getByRole('button').count()).toBe(0);
+    expect(await item.locator('.pill').textContent()).toBe('Request sent');
     expect(await fay.page.getByTestId('my-requests').getByRole('heading').textContent()).toBe('Your requests to join');
     expect(await mine.getByTestId('request-status').textContent()).toBe('Waiting for approval');
     expect(squash(await mine.locator('.text').textContent())).toBe('An admin of Example Corp will review your request. This page updates by itself once they decide.');

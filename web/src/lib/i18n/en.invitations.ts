@@ -205,6 +205,7 @@ export const enInvitations = {
   'domain.intro': 'These workspaces accept people with your company email address.',
   'domain.join': 'Join',
   'domain.ask': 'Ask to join',
+  'domain.asked': 'Request sent',
   'domain.joining': 'Joining…',
   'domain.asking': 'Sending…',
   'domain.joined': 'You joined {name}.',

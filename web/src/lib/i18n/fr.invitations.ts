@@ -207,6 +207,7 @@ export const frInvitations: Record<keyof typeof enInvitations, string> = {
   'domain.intro': 'Ces espaces de travail acceptent les personnes ayant votre adresse e-mail d’entreprise.',
   'domain.join': 'Rejoindre',
   'domain.ask': 'Demander à rejoindre',
+  'domain.asked': 'Demande envoyée',
   'domain.joining': 'Arrivée…',
   'domain.asking': 'Envoi…',
   'domain.joined': 'Vous avez rejoint {name}.',
