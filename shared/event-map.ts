@@ -69,68 +69,47 @@ export type WorkspaceEventType = keyof WorkspaceEventMap;
 export type UserEventType = keyof UserEventMap;
 export type EventType = WorkspaceEventType | UserEventType;
 
-/** Every event type, for filters and checks (kept equal to the maps by the type below). */
-export const EVENT_TYPES = [
-  'workspace.updated',
-  'ownership.transferred',
-  'seats.updated',
-  'seats.purchased',
-  'avatarSlots.updated',
-  'member.added',
-  'member.updated',
-  'member.removed',
-  'invitation.created',
-  'invitation.updated',
-  'invitation.revoked',
-  'inviteLink.created',
-  'inviteLink.rotated',
-  'inviteLink.revoked',
-  'joinRequest.created',
-  'joinRequest.decided',
-  'asset.created',
-  'asset.updated',
-  'asset.deleted',
-  'asset.shared',
-  'asset.unshared',
-  'subworkspace.created',
-  'subworkspace.updated',
-  'subworkspace.deleted',
-  'access.revoked',
-  'notification.created',
-  'notification.updated',
-  'notification.read',
-  'user.verified',
-] as const satisfies readonly EventType[];
-
-type Missing = Exclude<EventType, (typeof EVENT_TYPES)[number]>;
-/** Fails to compile when a type of the maps is missing from EVENT_TYPES. */
-export const EVENT_TYPES_COMPLETE: Missing extends never ? true : Missing = true;
-
 /**
- * The admin actions of the audit log, each a kind of change read as a
- * sentence; the log's filter offers exactly these.
+ * Every event type, and whether it is an admin action of the audit log
+ * (`audited`: read there as a sentence, offered by its filter) or only a
+ * live update (`live`). Complete by construction: a type of the maps
+ * missing here, or one here the maps lack, does not compile.
  */
-export const AUDITED_TYPES = [
-  'workspace.updated',
-  'ownership.transferred',
-  'seats.purchased',
-  'avatarSlots.updated',
-  'member.added',
-  'member.updated',
-  'member.removed',
-  'invitation.created',
-  'invitation.updated',
-  'invitation.revoked',
-  'inviteLink.created',
-  'inviteLink.rotated',
-  'inviteLink.revoked',
-  'joinRequest.decided',
-  'asset.created',
-  'asset.updated',
-  'asset.deleted',
-  'asset.shared',
-  'asset.unshared',
-  'subworkspace.created',
-  'subworkspace.deleted',
-] as const satisfies readonly WorkspaceEventType[];
-export type AuditedType = (typeof AUDITED_TYPES)[number];
+const EVENT_KINDS = {
+  'workspace.updated': 'audited',
+  'ownership.transferred': 'audited',
+  'seats.updated': 'live',
+  'seats.purchased': 'audited',
+  'avatarSlots.updated': 'audited',
+  'member.added': 'audited',
+  'member.updated': 'audited',
+  'member.removed': 'audited',
+  'invitation.created': 'audited',
+  'invitation.updated': 'audited',
+  'invitation.revoked': 'audited',
+  'inviteLink.created': 'audited',
+  'inviteLink.rotated': 'audited',
+  'inviteLink.revoked': 'audited',
+  'joinRequest.created': 'live',
+  'joinRequest.decided': 'audited',
+  'asset.created': 'audited',
+  'asset.updated': 'audited',
+  'asset.deleted': 'audited',
+  'asset.shared': 'audited',
+  'asset.unshared': 'audited',
+  'subworkspace.created': 'audited',
+  'subworkspace.updated': 'live',
+  'subworkspace.deleted': 'audited',
+  'access.revoked': 'live',
+  'notification.created': 'live',
+  'notification.updated': 'live',
+  'notification.read': 'live',
+  'user.verified': 'live',
+} as const satisfies Record<EventType, 'audited' | 'live'>;
+
+export const EVENT_TYPES = Object.keys(EVENT_KINDS) as EventType[];
+
+export type AuditedType = { [K in keyof typeof EVENT_KINDS]: (typeof EVENT_KINDS)[K] extends 'audited' ? K : never }[keyof typeof EVENT_KINDS];
+
+/** The admin actions of the audit log, in the order its filter offers them. */
+export const AUDITED_TYPES: readonly AuditedType[] = EVENT_TYPES.filter((type): type is AuditedType => EVENT_KINDS[type] === 'audited');

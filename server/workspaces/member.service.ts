@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import type { Role } from '../../shared/schemas/auth.js';
 import type { MemberView, Page } from '../../shared/schemas/workspaces.js';
 import { can } from '../../shared/permissions.js';
-import { isOwner, mayTransferOwnership } from '../../shared/rules.js';
+import { isOwner, mayHoldRole, mayTransferOwnership, OWNER_ROLE } from '../../shared/rules.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
 import { isDuplicateKey } from '../db/claims.js';
 import type { UserDoc } from '../accounts/user.model.js';
@@ -101,7 +101,7 @@ async function loadMember(ctx: AppContext, workspace: WorkspaceDoc, userId: stri
 /** Changes a member's role. The owner stays a Super Admin until ownership is transferred. */
 export async function changeRole(ctx: AppContext, workspace: WorkspaceDoc, userId: string, role: Role, actorId: string): Promise<MemberView> {
   const { membership, user } = await loadMember(ctx, workspace, userId);
-  if (workspace.ownerId === userId && role !== 'super_admin') {
+  if (!mayHoldRole(workspace, userId, role)) {
     throw conflict('The owner is always a Super Admin. Transfer ownership first.');
   }
   if (membership.role === role) return presentMember(membership, user, workspace);
@@ -165,7 +165,7 @@ export async function transferOwnership(ctx: AppContext, workspace: WorkspaceDoc
   if (!isOwner(workspace, actorId)) throw new AppError('forbidden', 'Only the owner can transfer ownership');
   if (!mayTransferOwnership(workspace, actorId, toUserId)) throw conflict('You already own this workspace');
   const { membership, user } = await loadMember(ctx, workspace, toUserId);
-  if (membership.role !== 'super_admin') await changeRole(ctx, workspace, toUserId, 'super_admin', actorId);
+  if (membership.role !== OWNER_ROLE) await changeRole(ctx, workspace, toUserId, OWNER_ROLE, actorId);
   await ctx.models.Workspace.updateOne({ _id: workspace._id }, { $set: { ownerId: toUserId } });
   await ctx.publisher.toWorkspace(workspace._id, 'members', {
     type: 'ownership.transferred',
