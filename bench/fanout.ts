@@ -6,12 +6,13 @@
  *   npx tsx bench/fanout.ts [--n=1000] [--rounds=50] [--redis | --no-redis] [--no-record]
  *   (N and ROUNDS may also come from the environment)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
-import { startFerretDb, defaultFerretBinary } from '../server/db/ferretdb.js';
+import { defaultFerretBinary } from '../server/db/ferretdb.js';
+import { startEmbeddedDatabase, type EmbeddedBackend } from '../server/db/embedded.js';
 import { rooms } from '../server/realtime/publisher.js';
 import type { RunningServer } from '../server/server.js';
 import { closeSockets, connectSubscribers, instrumentNode, seedAudience, startConsoleNode, type BenchSocket } from './console-nodes.js';
@@ -62,6 +63,7 @@ async function main() {
   const startedAt = new Date();
   const t0 = performance.now();
   const dir = mkdtempSync(path.join(tmpdir(), 'wsc-bench-'));
+  chmodSync(dir, 0o711); // the embedded PostgreSQL's own user passes through it
   // Stopped last-started-first, whatever happens.
   const stops: Array<() => unknown> = [];
   const stopAll = async () => {
@@ -102,7 +104,7 @@ async function main() {
     rows.push(ws);
 
     log('starting FerretDB and one console node');
-    const db = await startFerretDb({ binary: process.env.FERRETDB_BIN ?? defaultFerretBinary(), dataDir: path.join(dir, 'ferret') });
+    const db = await startEmbeddedDatabase({ backend: (process.env.EMBEDDED_DB as EmbeddedBackend | undefined) ?? 'postgresql', ferretBinary: process.env.FERRETDB_BIN ?? defaultFerretBinary(), dataDir: path.join(dir, 'db'), ephemeral: true });
     stops.push(() => db.stop());
     const node = await startConsoleNode(db.uri);
     stops.push(() => node.close());

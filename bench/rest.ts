@@ -9,7 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import express from 'express';
-import { startFerretDb, defaultFerretBinary } from '../server/db/ferretdb.js';
+import { defaultFerretBinary } from '../server/db/ferretdb.js';
+import { startEmbeddedDatabase, type EmbeddedBackend } from '../server/db/embedded.js';
 import { createSession } from '../server/accounts/session.service.js';
 import { createWorkspace } from '../test/support/factories.js';
 import { startConsoleNode } from './console-nodes.js';
@@ -62,7 +63,7 @@ async function load(label: string, url: string, headers: Record<string, string>)
 
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'wsc-bench-rest-'));
-  const db = await startFerretDb({ binary: defaultFerretBinary(), dataDir: dir });
+  const db = await startEmbeddedDatabase({ backend: (process.env.EMBEDDED_DB as EmbeddedBackend | undefined) ?? 'postgresql', ferretBinary: defaultFerretBinary(), dataDir: dir, ephemeral: true });
   const node = await startConsoleNode(db.uri);
   const bare = http.createServer();
   try {

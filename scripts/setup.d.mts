@@ -4,3 +4,4 @@ export declare const FERRETDB_BIN: string;
 export declare function ensureDependencies(): void;
 export declare function ensureFerretDb(): string;
 export declare function ensureWebBuild(opts?: { quiet?: boolean }): void;
+export declare function ensurePostgresLinks(): void;

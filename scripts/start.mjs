@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: set up what is missing, then run the console with embedded defaults.
 import { spawn } from 'node:child_process';
-import { ensureDependencies, ensureFerretDb, ensureWebBuild, ROOT } from './setup.mjs';
+import { ensureDependencies, ensureFerretDb, ensurePostgresLinks, ensureWebBuild, ROOT } from './setup.mjs';
 
 try {
   ensureDependencies();
-  if (!process.env.MONGODB_URI) ensureFerretDb();
+  if (!process.env.MONGODB_URI) {
+    ensureFerretDb();
+    ensurePostgresLinks();
+  }
   ensureWebBuild();
 } catch (err) {
   console.error(`Workspace Console could not start: ${err.message}`);

@@ -4,11 +4,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDependencies, ensureFerretDb, ensureWebBuild, ROOT } from './setup.mjs';
+import { ensureDependencies, ensureFerretDb, ensurePostgresLinks, ensureWebBuild, ROOT } from './setup.mjs';
 
 try {
   ensureDependencies();
   ensureFerretDb();
+  ensurePostgresLinks();
   ensureWebBuild();
 } catch (err) {
   console.error(`[test] setup failed: ${err.message}`);

@@ -47,6 +47,8 @@ const ConfigSchema = z.object({
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   FERRETDB_BIN: z.string().min(1).optional(),
+  /** The embedded database's storage when MONGODB_URI is not set: PostgreSQL (indexed) or SQLite (unindexed; tiny data only). */
+  EMBEDDED_DB: z.enum(['postgresql', 'sqlite']).default('postgresql'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: bool.default(true),

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { defaultFerretBinary, startFerretDb, type EmbeddedDatabase } from './db/ferretdb.js';
+import { defaultFerretBinary } from './db/ferretdb.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { startServer, type RunningServer } from './server.js';
 import { seedDemo } from './seed/demo.js';
 
@@ -44,14 +45,16 @@ async function main() {
 
   let mongoUri = config.MONGODB_URI;
   if (!mongoUri) {
-    embedded = await startFerretDb({
-      binary: config.FERRETDB_BIN ?? defaultFerretBinary(),
+    const started = Date.now();
+    embedded = await startEmbeddedDatabase({
+      backend: config.EMBEDDED_DB,
+      ferretBinary: config.FERRETDB_BIN ?? defaultFerretBinary(),
       dataDir: config.DATA_DIR,
-      log: (line) => log.warn({ ferretdb: line }),
+      log: (line) => log.warn({ embeddedDb: line }),
       onStateChange: (message, level) => log[level](message),
     });
     mongoUri = embedded.uri;
-    log.info({ dataDir: config.DATA_DIR }, 'embedded FerretDB started');
+    log.info({ dataDir: config.DATA_DIR, backend: config.EMBEDDED_DB, ms: Date.now() - started }, 'embedded database started');
   }
 
   if (stopping) return;

@@ -11,7 +11,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { connectDatabase } from './db/connect.js';
 import { DatabaseHealth } from './db/health.js';
-import type { EmbeddedDatabase } from './db/ferretdb.js';
+import type { EmbeddedDatabase } from './db/embedded.js';
 import { createModels, syncIndexes } from './db/models.js';
 import { PasswordHasher } from './accounts/password.js';
 import { FlexibleRateLimiter } from './http/rate-limit.js';

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import type { EmbeddedDatabase } from './ferretdb.js';
+import type { EmbeddedDatabase } from './embedded.js';
 
 /**
  * Whether the database can be used right now, as far as this process knows:

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
-import { defaultFerretBinary, startFerretDb, type EmbeddedDatabase } from '../../server/db/ferretdb.js';
+import { defaultFerretBinary } from '../../server/db/ferretdb.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { ApiClient, connectSocket, signedInClient } from '../support/client.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wsc-outage-'));
@@ -14,7 +15,13 @@ let db: EmbeddedDatabase;
 let server: RunningServer;
 beforeAll(async () => {
   // A wide first delay keeps the outage open long enough to look at it, however loaded the machine.
-  db = await startFerretDb({ binary: process.env.FERRETDB_BIN ?? defaultFerretBinary(), dataDir: dir, onStateChange: (line) => stateLines.push(line), restartDelaysMs: [3000, 500] });
+  db = await startEmbeddedDatabase({
+    ferretBinary: process.env.FERRETDB_BIN ?? defaultFerretBinary(),
+    dataDir: dir,
+    ephemeral: true,
+    onStateChange: (line) => stateLines.push(line),
+    restartDelaysMs: [3000, 500],
+  });
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
   server = await startServer(config, { mongoUri: db.uri, embedded: db, log: pino({ level: 'silent' }), webHandler: null });
 });
@@ -33,6 +40,10 @@ const until = async (what: string, check: () => Promise<boolean>, ms = 20_000) =
 };
 
 describe('the embedded database dies', () => {
+  beforeEach(() => {
+    stateLines.length = 0;
+  });
+
   it('is noticed (readyz 503, one log line), requests get 503 unavailable at once (no hang, no 500), and it is restarted; then everything works again', async () => {
     const { client } = await signedInClient(server.url);
     const ws = (await client.post('/api/workspaces', { name: 'Before the outage' })).body.id as string;
@@ -60,4 +71,28 @@ describe('the embedded database dies', () => {
     expect(socket.connected).toBe(true);
     socket.close();
   });
+
+  it('survives its PostgreSQL server dying the same way: 503 while it is away, restarted, and no data lost', async () => {
+    expect(db.backend).toBe('postgresql');
+    const { client } = await signedInClient(server.url);
+    const ws = (await client.post('/api/workspaces', { name: 'Kept in PostgreSQL' })).body.id as string;
+    await until('a healthy start', async () => (await new ApiClient(server.url).get('/readyz')).status === 200);
+
+    const pid = db.postgres!.pid!;
+    process.kill(pid, 'SIGKILL');
+    await until('the outage to be noticed', async () => !db.running, 2000);
+    expect((await new ApiClient(server.url).get('/readyz')).status).toBe(503);
+    const during = await client.get(`/api/workspaces/${ws}`);
+    expect(during.status).toBe(503);
+    expect(during.body.error.code).toBe('unavailable');
+
+    await until('the restart', async () => db.running && db.postgres!.pid !== pid, 30_000);
+    expect(stateLines).toEqual([
+      expect.stringMatching(/^The embedded PostgreSQL server stopped unexpectedly \(signal SIGKILL\); restarting it\./),
+      'The embedded PostgreSQL server is back.',
+    ]);
+    await until('the API to answer again', async () => (await client.get(`/api/workspaces/${ws}`)).status === 200);
+    expect((await client.get(`/api/workspaces/${ws}`)).body.name).toBe('Kept in PostgreSQL');
+    expect((await client.request('PATCH', `/api/workspaces/${ws}`, { name: 'Still in PostgreSQL' })).status).toBe(200);
+  }, 60_000);
 });
