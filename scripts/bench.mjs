@@ -4,11 +4,12 @@
 // benchmark, then the REST throughput benchmark. `--only=fanout|rest` runs one;
 // other arguments go to both, e.g. `npm run bench -- --n=200 --seconds=5`.
 import { spawn } from 'node:child_process';
-import { ensureDependencies, ensureFerretDb, ROOT } from './setup.mjs';
+import { ensureDependencies, ensureFerretDb, ensurePostgresLinks, ROOT } from './setup.mjs';
 
 try {
   ensureDependencies();
   ensureFerretDb();
+  ensurePostgresLinks();
 } catch (err) {
   console.error(`[bench] setup failed: ${err.message}`);
   process.exit(1);
