@@ -94,7 +94,20 @@ export class Publisher {
     return next.then((doc) => {
       const envelope = toEnvelope(doc);
       this.io?.to(room).emit('event', envelope);
+      this.advanceHint(stream, doc.seq);
       return envelope;
+    });
+  }
+
+  /**
+   * Moves the stream's counter, the hint of its newest number, after the emit:
+   * the stored event alone is what claims the number, so screens need not
+   * wait for the hint. It may lag, never lead (`$max`); a lost update only
+   * makes the next node that starts this stream try a few taken numbers.
+   */
+  private advanceHint(stream: string, seq: number) {
+    this.models.Counter.updateOne({ _id: stream }, { $max: { seq } }, { upsert: true }).catch((err: unknown) => {
+      if (!isDuplicateKey(err)) this.log.warn({ err, stream }, 'event counter hint not updated');
     });
   }
 
@@ -120,8 +133,6 @@ export class Publisher {
       try {
         await this.models.Event.create(doc);
         this.nextSeq.set(stream, seq + 1);
-        // The counter is only a hint of the newest number (it may lag, never lead).
-        await this.models.Counter.updateOne({ _id: stream }, { $max: { seq } }, { upsert: true });
         return doc;
       } catch (err) {
         if (!isDuplicateKey(err) || attempt >= MAX_CLAIM_ATTEMPTS) throw err;
@@ -134,10 +145,16 @@ export class Publisher {
     return (await this.models.Counter.findById(stream).lean())?.seq ?? 0;
   }
 
-  /** The newest event id of a stream: where a fresh subscriber's cursor starts. */
+  /**
+   * The newest event id of a stream: where a fresh subscriber's cursor
+   * starts. Exact for what this node published; another node's newest event
+   * shows once its hint lands (a moment after its emit), and a cursor that
+   * lags only replays events the client then recognises as seen.
+   */
   async cursorOf(stream: string): Promise<string | null> {
     const counter = await this.models.Counter.findById(stream).lean();
-    return counter && counter.seq > 0 ? eventId(stream, counter.seq) : null;
+    const seq = Math.max(counter?.seq ?? 0, (this.nextSeq.get(stream) ?? 1) - 1);
+    return seq > 0 ? eventId(stream, seq) : null;
   }
 
   /**
