@@ -8,7 +8,11 @@ import { createWorkspace } from '../test/support/factories.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents, SubscribeResult } from '../shared/events.js';
 import { mapLimit } from './limit.js';
 
-export type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+import { WireClient } from './wire-client.js';
+
+/** The subscribers' client: the real `socket.io-client`, or a bare `ws` speaking its frames (as cheap per message as the baseline's clients). */
+export type ClientKind = 'wire' | 'socket.io';
+export type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents> | WireClient;
 
 /** Starts one console node on a free loopback port, silent, without the web app. */
 export function startConsoleNode(mongoUri: string, redisUrl?: string): Promise<RunningServer> {
@@ -53,23 +57,34 @@ export async function connectSubscribers(
   tokens: readonly string[],
   workspaceId: string,
   onEvent: (socket: BenchSocket, seq: number) => void,
+  kind: ClientKind = 'wire',
 ): Promise<BenchSocket[]> {
   const sockets: BenchSocket[] = [];
   try {
     await mapLimit(tokens, 50, async (token) => {
-      const socket: BenchSocket = ioClient(url, {
-        transports: ['websocket'],
-        extraHeaders: { cookie: `sid=${token}` },
-        reconnection: false,
-        forceNew: true,
-      });
-      sockets.push(socket);
-      socket.on('event', (envelope) => onEvent(socket, (envelope.data as { seq: number }).seq));
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', resolve);
-        socket.once('connect_error', reject);
-      });
-      const ack = (await socket.timeout(10_000).emitWithAck('workspace:subscribe', { workspaceId })) as Ack<SubscribeResult>;
+      let ack: Ack<SubscribeResult>;
+      if (kind === 'wire') {
+        const client: WireClient = new WireClient(url, `sid=${token}`, (name, envelope) => {
+          if (name === 'event') onEvent(client, (envelope as { data: { seq: number } }).data.seq);
+        });
+        sockets.push(client);
+        await client.open();
+        ack = (await client.emitWithAck('workspace:subscribe', { workspaceId })) as Ack<SubscribeResult>;
+      } else {
+        const socket: BenchSocket = ioClient(url, {
+          transports: ['websocket'],
+          extraHeaders: { cookie: `sid=${token}` },
+          reconnection: false,
+          forceNew: true,
+        });
+        sockets.push(socket);
+        socket.on('event', (envelope) => onEvent(socket, (envelope.data as { seq: number }).seq));
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', resolve);
+          socket.once('connect_error', reject);
+        });
+        ack = (await socket.timeout(10_000).emitWithAck('workspace:subscribe', { workspaceId })) as Ack<SubscribeResult>;
+      }
       if (!ack.ok) throw new Error(`workspace:subscribe refused: ${ack.error.code}`);
     });
   } catch (err) {

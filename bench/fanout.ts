@@ -3,7 +3,7 @@
  * N connected admins through the real publisher, against a raw `ws`
  * broadcast measured in the same run, and across two nodes through Redis.
  *
- *   npx tsx bench/fanout.ts [--n=1000] [--rounds=50] [--redis | --no-redis] [--no-record]
+ *   npx tsx bench/fanout.ts [--n=1000] [--rounds=50] [--redis | --no-redis] [--client=wire|socket.io] [--no-record]
  *   (N and ROUNDS may also come from the environment)
  */
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { defaultFerretBinary } from '../server/db/ferretdb.js';
 import { startEmbeddedDatabase, type EmbeddedBackend } from '../server/db/embedded.js';
 import { rooms } from '../server/realtime/publisher.js';
 import type { RunningServer } from '../server/server.js';
-import { closeSockets, connectSubscribers, instrumentNode, seedAudience, startConsoleNode, type BenchSocket } from './console-nodes.js';
+import { closeSockets, connectSubscribers, instrumentNode, seedAudience, startConsoleNode, type BenchSocket, type ClientKind } from './console-nodes.js';
 import { hasRedisServer, startRedis } from '../test/support/redis-server.js';
 import { DeliveryRecorder, runRounds, type Measurement } from './rounds.js';
 import { measureWsBroadcast } from './ws-baseline.js';
@@ -32,7 +32,7 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv) {
     if (!Number.isInteger(n) || n < 1) throw new Error(`${envName} must be a positive integer (got ${JSON.stringify(raw)})`);
     return n;
   };
-  const known = /^--(n=|rounds=|redis$|no-redis$|no-record$)/;
+  const known = /^--(n=|rounds=|redis$|no-redis$|no-record$|client=(wire|socket\.io)$)/;
   const unknown = argv.filter((a) => !known.test(a));
   if (unknown.length) throw new Error(`unknown option(s): ${unknown.join(' ')}`);
   const n = value('n', 'N', 1000);
@@ -40,7 +40,8 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv) {
   if (flag('redis') && !hasRedisServer()) throw new Error('--redis asked for the cross-node run, but redis-server is not on the PATH');
   const redis = flag('redis') || (!flag('no-redis') && hasRedisServer());
   if (redis && n < 2) throw new Error('the cross-node run needs N ≥ 2');
-  return { n, rounds, redis, record: !flag('no-record') };
+  const client: ClientKind = argv.find((a) => a.startsWith('--client='))?.slice('--client='.length) === 'socket.io' ? 'socket.io' : 'wire';
+  return { n, rounds, redis, client, record: !flag('no-record') };
 }
 
 /** Each socket costs a descriptor on both ends, and the raw ws baseline doubles that again at its peak. */
@@ -84,6 +85,8 @@ async function main() {
   const rows: Measurement[] = [];
   const ratios: BenchRun['ratios'] = [];
   const notes: string[] = [];
+  notes.push(`Database: the embedded default on ${process.env.EMBEDDED_DB ?? 'postgresql'}.`);
+  notes.push(opts.client === 'wire' ? "Console subscribers: bare `ws` clients speaking Socket.IO frames (`bench/wire-client.ts`), as cheap per message as the baseline's clients; `--client=socket.io` uses `socket.io-client`." : 'Console subscribers: `socket.io-client` (its decoding runs on the same thread, inside every figure).');
   const rounds = { rounds: opts.rounds, warmup: WARMUP };
   // A placeholder of the real id's length until the workspace exists, so every setup sends the same bytes.
   let workspaceId = '0'.repeat(24);
@@ -114,7 +117,7 @@ async function main() {
     let recorder = new DeliveryRecorder([opts.n]);
     instrumentNode(node, 'a', (stage, at) => recorder.mark(stage, at));
     log(`connecting ${opts.n} Socket.IO clients`);
-    const sockets = await connectSubscribers(node.url, audience.tokens, workspaceId, (_socket, seq) => recorder.deliver(seq, 0));
+    const sockets = await connectSubscribers(node.url, audience.tokens, workspaceId, (_socket, seq) => recorder.deliver(seq, 0), opts.client);
     stops.push(() => closeSockets(sockets));
 
     log('socket.io room emit, no store');
@@ -147,9 +150,9 @@ async function main() {
       instrumentNode(nodeA, 'a', (stage, at) => recorder.mark(stage, at));
       instrumentNode(nodeB, 'b', (stage, at) => recorder.mark(stage, at));
       log(`connecting ${half} clients to node A and ${opts.n - half} to node B`);
-      const onA: BenchSocket[] = await connectSubscribers(nodeA.url, audience.tokens.slice(0, half), workspaceId, (_s, seq) => recorder.deliver(seq, 0));
+      const onA: BenchSocket[] = await connectSubscribers(nodeA.url, audience.tokens.slice(0, half), workspaceId, (_s, seq) => recorder.deliver(seq, 0), opts.client);
       stops.push(() => closeSockets(onA));
-      const onB = await connectSubscribers(nodeB.url, audience.tokens.slice(half), workspaceId, (_s, seq) => recorder.deliver(seq, 1));
+      const onB = await connectSubscribers(nodeB.url, audience.tokens.slice(half), workspaceId, (_s, seq) => recorder.deliver(seq, 1), opts.client);
       stops.push(() => closeSockets(onB));
 
       log('publisher on node A, Redis streams adapter');
