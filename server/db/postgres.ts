@@ -73,15 +73,25 @@ function runAsUser(): RunAs | undefined {
   return created;
 }
 
-/** The user PostgreSQL runs as must reach its folder: every folder above it must let that user through. */
-function assertReachable(dir: string, who: RunAs) {
+/**
+ * The user PostgreSQL runs as must reach its folder: every folder above it
+ * must let that user through. Run as root, the console lets it through the
+ * folders that do not (the traverse bit only: nobody can list them), and
+ * says so once.
+ */
+function letThrough(dir: string, who: RunAs, log?: (line: string) => void) {
   for (let p = dir; ; p = path.dirname(p)) {
     const st = statSync(p);
     const bit = st.uid === who.uid ? 0o100 : st.gid === who.gid ? 0o010 : 0o001;
     if (!(st.mode & bit)) {
-      throw new Error(
-        `The embedded PostgreSQL runs as the user "postgres", which cannot enter ${p}. Put DATA_DIR somewhere it can reach, or run "chmod o+x ${p}".`,
-      );
+      try {
+        chmodSync(p, st.mode | 0o001);
+      } catch (err) {
+        throw new Error(
+          `The embedded PostgreSQL runs as the user "postgres", which cannot enter ${p} (${(err as Error).message}). Put DATA_DIR somewhere it can reach, or run "chmod o+x ${p}".`,
+        );
+      }
+      log?.(`Let the embedded PostgreSQL's user "postgres" pass through ${p} (chmod o+x: it can enter, not list) to reach ${dir}.`);
     }
     if (p === path.dirname(p)) return;
   }
@@ -130,11 +140,7 @@ export async function startPostgres(opts: PostgresOptions): Promise<EmbeddedPost
   const cluster = path.join(dataDir, 'postgresql');
   const secretFile = path.join(dataDir, 'postgresql.secret');
   const who = runAsUser();
-  if (who) {
-    // DATA_DIR is the console's own: the server's user may pass through it (not list it); the folders above must already allow that.
-    chmodSync(dataDir, statSync(dataDir).mode | 0o001);
-    assertReachable(dataDir, who);
-  }
+  if (who) letThrough(dataDir, who, opts.log);
   initialise(bins, cluster, secretFile, who, opts.ephemeral ?? false);
   if (who) chownTree(cluster, who);
   const password = readFileSync(secretFile, 'utf8').trim();
