@@ -21,6 +21,8 @@ export interface AssetShareDoc {
   assetId: string;
   ownerWorkspaceId: string;
   targetWorkspaceId: string;
+  /** The asset's kind, so a filtered library reads only the shared assets it shows (absent on shares made before it was stored). */
+  kind?: AssetKind;
   sharedBy: string;
   at: Date;
 }
@@ -54,6 +56,7 @@ const assetShareSchema = new Schema<AssetShareDoc>(
     assetId: { type: String, required: true, index: true },
     ownerWorkspaceId: { type: String, required: true },
     targetWorkspaceId: { type: String, required: true, index: true },
+    kind: { type: String },
     sharedBy: { type: String, required: true },
     at: { type: Date, required: true },
   },

@@ -5,6 +5,7 @@ import type { Page } from '../../shared/schemas/workspaces.js';
 import { AppError, notFound } from '../http/errors.js';
 import { newId } from '../db/ids.js';
 import { claimFreeNumber } from '../db/claims.js';
+import { findByIds } from '../db/lookups.js';
 import type { WorkspaceDoc } from '../workspaces/workspace.model.js';
 import { deleteImage, loadImage, storeImage } from '../files/image-store.js';
 import type { AssetDoc } from './asset.model.js';
@@ -13,8 +14,8 @@ import type { AssetDoc } from './asset.model.js';
 const logoKey = (assetId: string) => `asset-${assetId}`;
 
 const refsOf = async (ctx: AppContext, ids: string[]): Promise<Map<string, WorkspaceRef>> => {
-  const ws = await ctx.models.Workspace.find({ _id: mongoose.trusted({ $in: [...new Set(ids)] }) }, { name: 1 }).lean();
-  return new Map(ws.map((w) => [w._id, { id: w._id, name: w.name }]));
+  const ws = await findByIds(ctx.models.Workspace, ids, { name: 1 });
+  return new Map([...ws.values()].map((w) => [w._id, { id: w._id, name: w.name }]));
 };
 
 /** `viewerId` is the workspace whose library shows it: the logo is served under that workspace. */
@@ -44,16 +45,37 @@ async function presentShared(ctx: AppContext, a: AssetDoc, viewerId: string): Pr
   return present(a, viewerId, owner, []);
 }
 
-/** A workspace's library: its own assets and those shared into it, newest first. */
+/**
+ * A workspace's library: its own assets and those shared into it, newest
+ * first. Reads one page of its own, the share rows pointing into it (no
+ * assets), and only the shared assets that can make the page.
+ */
 export async function listAssets(ctx: AppContext, w: WorkspaceDoc, q: { limit: number; cursor?: string; kind?: AssetKind }): Promise<Page<AssetView>> {
-  const kind = q.kind ? { kind: q.kind } : {};
-  const [own, shares] = await Promise.all([ctx.models.Asset.find({ workspaceId: w._id, ...kind }).lean(), ctx.models.AssetShare.find({ targetWorkspaceId: w._id }).lean()]);
-  const shared = shares.length ? await ctx.models.Asset.find({ _id: mongoose.trusted({ $in: shares.map((s) => s.assetId) }), ...kind }).lean() : [];
-  const all = [...own, ...shared].sort((a, b) => (a._id < b._id ? 1 : -1)).filter((a) => !q.cursor || a._id < q.cursor);
-  const page = all.slice(0, q.limit);
+  const wanted = q.limit + 1;
+  const ownFilter: Record<string, unknown> = { workspaceId: w._id, ...(q.kind ? { kind: q.kind } : {}) };
+  if (q.cursor) ownFilter._id = mongoose.trusted({ $lt: q.cursor });
+  const [own, shares] = await Promise.all([
+    ctx.models.Asset.find(ownFilter).sort({ _id: -1 }).limit(wanted).lean(),
+    ctx.models.AssetShare.find({ targetWorkspaceId: w._id }, { assetId: 1, kind: 1 }).lean(),
+  ]);
+  const candidates = shares
+    .filter((s) => (!q.cursor || s.assetId < q.cursor) && (!q.kind || !s.kind || s.kind === q.kind))
+    .map((s) => s.assetId)
+    .sort((a, b) => (a < b ? 1 : -1));
+  // The page holds the `wanted` newest of own ∪ shared: a shared asset older than the `wanted`-th own one cannot make it.
+  const floor = own.length === wanted ? own[own.length - 1]!._id : '';
+  const shared: AssetDoc[] = [];
+  for (let i = 0; i < candidates.length && shared.length < wanted && candidates[i]! > floor; i += wanted) {
+    const batch = candidates.slice(i, i + wanted).filter((id) => id > floor);
+    const found = await findByIds(ctx.models.Asset, batch);
+    shared.push(...batch.map((id) => found.get(id)).filter((a): a is AssetDoc => !!a && (!q.kind || a.kind === q.kind)));
+  }
   const ownIds = new Set(own.map((a) => a._id));
+  const all = [...own, ...shared].sort((a, b) => (a._id < b._id ? 1 : -1)).slice(0, wanted);
+  const page = all.slice(0, q.limit);
+  const ownInPage = page.filter((a) => ownIds.has(a._id));
   const [sharesOfOwn, owners] = await Promise.all([
-    ctx.models.AssetShare.find({ assetId: mongoose.trusted({ $in: page.filter((a) => ownIds.has(a._id)).map((a) => a._id) }) }).lean(),
+    Promise.all(ownInPage.map((a) => ctx.models.AssetShare.find({ assetId: a._id }, { assetId: 1, targetWorkspaceId: 1 }).lean())).then((rows) => rows.flat()),
     refsOf(ctx, page.filter((a) => !ownIds.has(a._id)).map((a) => a.workspaceId)),
   ]);
   const targets = await refsOf(ctx, sharesOfOwn.map((s) => s.targetWorkspaceId));
@@ -149,12 +171,12 @@ export async function deleteAsset(ctx: AppContext, a: AssetDoc, actorId: string)
 export async function shareAsset(ctx: AppContext, w: WorkspaceDoc, assetId: string, workspaceIds: string[], actorId: string): Promise<AssetView> {
   const a = await loadOwnAsset(ctx, w, assetId);
   const ids = [...new Set(workspaceIds)].filter((id) => id !== w._id);
-  const targets = await ctx.models.Workspace.find({ _id: mongoose.trusted({ $in: ids }) }, { rootId: 1 }).lean();
+  const targets = [...(await findByIds(ctx.models.Workspace, ids, { rootId: 1 })).values()];
   if (targets.length !== ids.length || targets.some((t) => t.rootId !== w.rootId)) throw notFound('Workspace not found');
   const existing = new Set(await targetsOf(ctx, a._id));
   const fresh = ids.filter((id) => !existing.has(id));
   for (const id of fresh) {
-    await ctx.models.AssetShare.create({ _id: `${a._id}:${id}`, assetId: a._id, ownerWorkspaceId: w._id, targetWorkspaceId: id, sharedBy: actorId, at: ctx.now() }).catch((err: { code?: number }) => {
+    await ctx.models.AssetShare.create({ _id: `${a._id}:${id}`, assetId: a._id, ownerWorkspaceId: w._id, targetWorkspaceId: id, kind: a.kind, sharedBy: actorId, at: ctx.now() }).catch((err: { code?: number }) => {
       if (err?.code !== 11000) throw err;
     });
   }

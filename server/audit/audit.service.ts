@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import type { AppContext } from '../context.js';
 import type { AuditEntryView, Page } from '../../shared/schemas/workspaces.js';
 import type { AuditDoc } from './audit.model.js';
+import { findByIds } from '../db/lookups.js';
 
 export interface AuditQuery {
   limit: number;
@@ -25,13 +26,15 @@ function filterOf(workspaceId: string, q: AuditQuery) {
 }
 
 async function present(ctx: AppContext, docs: AuditDoc[]): Promise<AuditEntryView[]> {
-  const actorIds = [...new Set(docs.map((d) => d.actorId).filter((id): id is string => id !== null))];
-  const actors = await ctx.models.User.find({ _id: mongoose.trusted({ $in: actorIds }) }, { name: 1, email: 1 }).lean();
-  const byId = new Map(actors.map((a) => [a._id, { id: a._id, name: a.name, email: a.email }]));
+  const actors = await findByIds(ctx.models.User, docs.map((d) => d.actorId), { name: 1, email: 1 });
+  const actorOf = (id: string) => {
+    const a = actors.get(id);
+    return a ? { id, name: a.name, email: a.email } : { id, name: '(deleted account)', email: '' };
+  };
   return docs.map((d) => ({
     id: d._id,
     type: d.type,
-    actor: d.actorId ? (byId.get(d.actorId) ?? { id: d.actorId, name: '(deleted account)', email: '' }) : null,
+    actor: d.actorId ? actorOf(d.actorId) : null,
     target: d.target,
     before: d.before,
     after: d.after,

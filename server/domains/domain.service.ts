@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { findByIds } from '../db/lookups.js';
 import type { AppContext } from '../context.js';
 import { AppError, conflict, forbidden } from '../http/errors.js';
 import { isDuplicateKey } from '../db/claims.js';
@@ -54,6 +55,6 @@ export async function releaseDomains(ctx: AppContext, rootId: string, domains: s
 export async function ownedDomains(ctx: AppContext, workspace: Pick<WorkspaceDoc, 'rootId' | 'settings'>): Promise<string[]> {
   const listed = workspace.settings.companyDomains;
   if (listed.length === 0) return [];
-  const claims = await ctx.models.DomainClaim.find({ _id: mongoose.trusted({ $in: listed }), rootId: workspace.rootId }, { _id: 1 }).lean();
-  return claims.map((c) => c._id);
+  const claims = await findByIds(ctx.models.DomainClaim, listed, { rootId: 1 });
+  return listed.filter((d) => claims.get(d)?.rootId === workspace.rootId);
 }

@@ -1,34 +1,32 @@
-import mongoose from 'mongoose';
 import type { AppContext } from '../context.js';
 import type { SuggestionView } from '../../shared/schemas/invitations.js';
+import type { Page } from '../../shared/schemas/workspaces.js';
 import { isVerified, type UserDoc } from '../accounts/user.model.js';
 import type { WorkspaceDoc } from '../workspaces/workspace.model.js';
-import { membershipId } from '../workspaces/membership.model.js';
 import { ownedDomains } from './domain.service.js';
 
 /**
  * People with a verified address at one of the workspace's own company
- * domains who are neither members nor invited. Never anyone of a domain the
- * tree does not hold, never an unverified sign-up.
+ * domains who are neither members nor invited, by address. Never anyone of a
+ * domain the tree does not hold, never an unverified sign-up. One equality
+ * per domain (FerretDB pushes down no `$in`): what is read is the tree's own
+ * people, members and pending invitations, whatever else the instance holds.
  */
-export async function listSuggestions(ctx: AppContext, workspace: WorkspaceDoc, limit = 50): Promise<SuggestionView[]> {
+export async function listSuggestions(ctx: AppContext, workspace: WorkspaceDoc, q: { limit: number; cursor?: string }): Promise<Page<SuggestionView>> {
   const domains = await ownedDomains(ctx, workspace);
-  if (domains.length === 0) return [];
-  const people = await ctx.models.User.find({ emailDomain: mongoose.trusted({ $in: domains }), emailVerifiedAt: mongoose.trusted({ $ne: null }) }, { name: 1, email: 1 })
-    .sort({ email: 1 })
-    .limit(1000)
-    .lean();
-  if (people.length === 0) return [];
-  const [members, invited] = await Promise.all([
-    ctx.models.Membership.find({ _id: mongoose.trusted({ $in: people.map((p) => membershipId(workspace._id, p._id)) }) }, { userId: 1 }).lean(),
+  if (domains.length === 0) return { items: [], nextCursor: null };
+  const [people, members, invited] = await Promise.all([
+    Promise.all(domains.map((emailDomain) => ctx.models.User.find({ emailDomain }, { name: 1, email: 1, emailVerifiedAt: 1 }).lean())).then((rows) => rows.flat()),
+    ctx.models.Membership.find({ workspaceId: workspace._id }, { userId: 1 }).lean(),
     ctx.models.Invitation.find({ workspaceId: workspace._id, status: 'sent' }, { email: 1 }).lean(),
   ]);
   const memberIds = new Set(members.map((m) => m.userId));
   const invitedEmails = new Set(invited.map((i) => i.email));
-  return people
-    .filter((p) => !memberIds.has(p._id) && !invitedEmails.has(p.email))
-    .slice(0, limit)
-    .map((p) => ({ userId: p._id, name: p.name, email: p.email }));
+  const candidates = people
+    .filter((p) => isVerified(p) && !memberIds.has(p._id) && !invitedEmails.has(p.email) && (!q.cursor || p.email > q.cursor))
+    .sort((a, b) => (a.email < b.email ? -1 : 1));
+  const page = candidates.slice(0, q.limit);
+  return { items: page.map((p) => ({ userId: p._id, name: p.name, email: p.email })), nextCursor: candidates.length > q.limit ? page[page.length - 1]!.email : null };
 }
 
 /** Workspaces a person may join because their verified address is at one of their company domains. */

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { CreateInvitationsSchema, InvitationsQuerySchema, TokenSchema } from '../../shared/schemas/invitations.js';
+import { ListQuerySchema } from '../../shared/schemas/workspaces.js';
 import { parse } from '../http/validate.js';
 import { authOf, enforceLimit } from '../http/auth.middleware.js';
 import { clientIp } from '../http/proxy.js';
@@ -94,7 +95,7 @@ export function invitationRoutes(ctx: AppContext): Router {
 
   r.get('/workspaces/:id/suggestions', async (req, res) => {
     const { workspace } = await loadAuthorized(ctx, workspaceIdParam(req.params), authOf(req).user._id, 'invitations.manage');
-    res.json({ items: await listSuggestions(ctx, workspace), nextCursor: null });
+    res.json(await listSuggestions(ctx, workspace, parse(ListQuerySchema, req.query)));
   });
 
   return r;

@@ -7,6 +7,7 @@ import type { Page } from '../../shared/schemas/workspaces.js';
 import { AppError, conflict, notFound, rateLimited } from '../http/errors.js';
 import { hashToken, newId, newToken } from '../db/ids.js';
 import { isDuplicateKey } from '../db/claims.js';
+import { findByIds } from '../db/lookups.js';
 import { sendQuietly } from '../mail/mailer.js';
 import { invitationMail } from '../mail/templates.js';
 import { isVerified, type UserDoc } from '../accounts/user.model.js';
@@ -47,10 +48,7 @@ const presentIncoming = (inv: InvitationDoc, workspace: Pick<WorkspaceDoc, '_id'
   expiresAt: inv.expiresAt.toISOString(),
 });
 
-async function inviterNames(ctx: AppContext, invs: InvitationDoc[]) {
-  const users = await ctx.models.User.find({ _id: mongoose.trusted({ $in: [...new Set(invs.map((i) => i.invitedBy))] }) }, { name: 1 }).lean();
-  return new Map(users.map((u) => [u._id, u]));
-}
+const inviterNames = (ctx: AppContext, invs: InvitationDoc[]) => findByIds(ctx.models.User, invs.map((i) => i.invitedBy), { name: 1 });
 
 type AdminEvent = 'invitation.created' | 'invitation.updated' | 'invitation.revoked';
 
@@ -371,8 +369,7 @@ export async function listMyInvitations(ctx: AppContext, user: UserDoc): Promise
   if (!isVerified(user)) return [];
   const docs = await ctx.models.Invitation.find({ email: user.email, status: 'sent', expiresAt: mongoose.trusted({ $gt: ctx.now() }) }).sort({ _id: -1 }).limit(100).lean();
   if (docs.length === 0) return [];
-  const [workspaces, inviters] = await Promise.all([ctx.models.Workspace.find({ _id: mongoose.trusted({ $in: docs.map((d) => d.workspaceId) }) }, { name: 1 }).lean(), inviterNames(ctx, docs)]);
-  const byId = new Map(workspaces.map((w) => [w._id, w]));
+  const [byId, inviters] = await Promise.all([findByIds(ctx.models.Workspace, docs.map((d) => d.workspaceId), { name: 1 }), inviterNames(ctx, docs)]);
   return docs.filter((d) => byId.has(d.workspaceId)).map((d) => presentIncoming(d, byId.get(d.workspaceId)!, inviters.get(d.invitedBy)?.name ?? ''));
 }
 

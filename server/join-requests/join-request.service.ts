@@ -6,6 +6,7 @@ import type { Page } from '../../shared/schemas/workspaces.js';
 import { AppError, notFound } from '../http/errors.js';
 import { newId } from '../db/ids.js';
 import { isDuplicateKey } from '../db/claims.js';
+import { findByIds } from '../db/lookups.js';
 import { sendQuietly } from '../mail/mailer.js';
 import { joinDecisionMail } from '../mail/templates.js';
 import type { UserDoc } from '../accounts/user.model.js';
@@ -19,8 +20,7 @@ import { pendingRequestKey, type JoinRequestDoc } from './join-request.model.js'
 const subjectOf = (requestId: string) => `joinRequest:${requestId}`;
 
 async function present(ctx: AppContext, docs: JoinRequestDoc[]): Promise<JoinRequestView[]> {
-  const ids = [...new Set(docs.flatMap((d) => [d.userId, ...(d.decidedBy ? [d.decidedBy] : [])]))];
-  const users = new Map((await ctx.models.User.find({ _id: mongoose.trusted({ $in: ids }) }, { name: 1, email: 1 }).lean()).map((u) => [u._id, u]));
+  const users = await findByIds(ctx.models.User, docs.flatMap((d) => [d.userId, d.decidedBy]), { name: 1, email: 1 });
   return docs.map((d) => {
     const u = users.get(d.userId);
     const by = d.decidedBy ? users.get(d.decidedBy) : undefined;
@@ -105,7 +105,7 @@ export async function listJoinRequests(ctx: AppContext, workspace: WorkspaceDoc,
 export async function listMyJoinRequests(ctx: AppContext, user: UserDoc): Promise<MyJoinRequestView[]> {
   const docs = await ctx.models.JoinRequest.find({ userId: user._id, status: 'pending' }).sort({ _id: -1 }).limit(100).lean();
   if (docs.length === 0) return [];
-  const workspaces = new Map((await ctx.models.Workspace.find({ _id: mongoose.trusted({ $in: docs.map((d) => d.workspaceId) }) }, { name: 1 }).lean()).map((w) => [w._id, w]));
+  const workspaces = await findByIds(ctx.models.Workspace, docs.map((d) => d.workspaceId), { name: 1 });
   return docs.filter((d) => workspaces.has(d.workspaceId)).map((d) => presentMine(d, workspaces.get(d.workspaceId)!));
 }
 

@@ -6,6 +6,7 @@ import { can } from '../../shared/permissions.js';
 import { isOwner, mayHoldRole, mayTransferOwnership, OWNER_ROLE } from '../../shared/rules.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
 import { isDuplicateKey } from '../db/claims.js';
+import { findByIds } from '../db/lookups.js';
 import type { UserDoc } from '../accounts/user.model.js';
 import { membershipId, type MembershipDoc } from './membership.model.js';
 import type { WorkspaceDoc } from './workspace.model.js';
@@ -30,10 +31,11 @@ export async function listMembers(ctx: AppContext, workspace: WorkspaceDoc, q: {
   if (q.q) filter.search = mongoose.trusted({ $regex: escapeRegex(q.q.toLowerCase()) });
   const rows = await ctx.models.Membership.find(filter).sort({ _id: 1 }).limit(q.limit + 1).lean();
   const page = rows.slice(0, q.limit);
-  const users = await ctx.models.User.find({ _id: mongoose.trusted({ $in: page.map((m) => m.userId) }) }, { name: 1, email: 1 }).lean();
-  const byId = new Map(users.map((u) => [u._id, u]));
+  // Older memberships carry no name and address: only those look their person up.
+  const users = await findByIds(ctx.models.User, page.filter((m) => !m.email).map((m) => m.userId), { name: 1, email: 1 });
+  const personOf = (m: MembershipDoc) => (m.email ? { name: m.name, email: m.email } : users.get(m.userId));
   return {
-    items: page.filter((m) => byId.has(m.userId)).map((m) => presentMember(m, byId.get(m.userId)!, workspace)),
+    items: page.filter((m) => personOf(m)).map((m) => presentMember(m, personOf(m)!, workspace)),
     nextCursor: rows.length > q.limit ? page[page.length - 1]!._id : null,
   };
 }
@@ -64,6 +66,8 @@ export async function addMembership(
         userId: user._id,
         poolId: workspace.poolId,
         role,
+        name: user.name,
+        email: user.email,
         search: `${user.name} ${user.email}`.toLowerCase(),
       });
       return { membership: created.toObject() as MembershipDoc, seatCreated: seat.created };

@@ -12,6 +12,9 @@ export interface MembershipDoc {
   /** The seat pool the membership holds a seat of. */
   poolId: string;
   role: Role;
+  /** The person's name and address when they joined (neither ever changes): a page of members reads no users. Empty on memberships made before they were stored. */
+  name: string;
+  email: string;
   /** Lower-cased "name email" of the member, for search. */
   search: string;
   joinedAt: Date;
@@ -25,6 +28,8 @@ const membershipSchema = new Schema<MembershipDoc>(
     workspaceId: { type: String, required: true, index: true },
     userId: { type: String, required: true, index: true },
     poolId: { type: String, required: true },
+    name: { type: String, default: '' },
+    email: { type: String, default: '' },
     search: { type: String, default: '' },
     role: { type: String, enum: ['super_admin', 'developer', 'creator', 'viewer'], required: true },
     joinedAt: { type: Date, default: () => new Date() },

@@ -1,8 +1,8 @@
-import mongoose from 'mongoose';
 import type { AppContext } from '../context.js';
 import type { MembershipView } from '../../shared/schemas/auth.js';
 import type { WorkspaceTreeNode } from '../../shared/schemas/workspaces.js';
 import { membershipId, type MembershipDoc } from './membership.model.js';
+import { findByIds } from '../db/lookups.js';
 
 /** The caller's membership of a workspace, or null: one `_id` lookup. */
 export function findMembership(ctx: AppContext, workspaceId: string, userId: string): Promise<MembershipDoc | null> {
@@ -16,16 +16,17 @@ export function findMembership(ctx: AppContext, workspaceId: string, userId: str
 export async function isInAccountTree(ctx: AppContext, userId: string, rootId: string): Promise<boolean> {
   const memberships = await ctx.models.Membership.find({ userId }, { workspaceId: 1 }).lean();
   if (memberships.length === 0) return false;
-  return (await ctx.models.Workspace.exists({ _id: mongoose.trusted({ $in: memberships.map((m) => m.workspaceId) }), rootId })) !== null;
+  const workspaces = await findByIds(ctx.models.Workspace, memberships.map((m) => m.workspaceId), { rootId: 1 });
+  return [...workspaces.values()].some((w) => w.rootId === rootId);
 }
 
 /** The workspaces a person belongs to, with their role in each, by name (the switcher tree). */
 export async function listMyWorkspaces(ctx: AppContext, userId: string): Promise<WorkspaceTreeNode[]> {
-  const memberships = await ctx.models.Membership.find({ userId }).lean();
+  const memberships = await ctx.models.Membership.find({ userId }, { workspaceId: 1, role: 1 }).lean();
   if (memberships.length === 0) return [];
-  const workspaces = await ctx.models.Workspace.find({ _id: mongoose.trusted({ $in: memberships.map((m) => m.workspaceId) }) }).lean();
+  const workspaces = await findByIds(ctx.models.Workspace, memberships.map((m) => m.workspaceId), { name: 1, imageUrl: 1, parentId: 1 });
   const roleOf = new Map(memberships.map((m) => [m.workspaceId, m.role]));
-  return workspaces
+  return [...workspaces.values()]
     .map((w) => ({ id: w._id, name: w.name, imageUrl: w.imageUrl, parentId: w.parentId, role: roleOf.get(w._id)! }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

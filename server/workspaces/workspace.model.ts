@@ -32,9 +32,10 @@ const workspaceSchema = new Schema<WorkspaceDoc>(
     _id: { type: String, default: newId },
     name: { type: String, required: true },
     imageUrl: { type: String, default: null },
-    parentId: { type: String, default: null },
-    rootId: { type: String, required: true },
-    poolId: { type: String, required: true },
+    // Lists and walks of the tree look workspaces up by parent, root and pool.
+    parentId: { type: String, default: null, index: true },
+    rootId: { type: String, required: true, index: true },
+    poolId: { type: String, required: true, index: true },
     ownerId: { type: String, required: true },
     settings: {
       requireApproval: { type: Boolean, default: false },

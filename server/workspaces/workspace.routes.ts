@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
-import { AddSeatsSchema, CreateSubworkspaceSchema, CreateWorkspaceSchema, UpdateWorkspaceSchema } from '../../shared/schemas/workspaces.js';
+import { AddSeatsSchema, CreateSubworkspaceSchema, CreateWorkspaceSchema, ListQuerySchema, UpdateWorkspaceSchema } from '../../shared/schemas/workspaces.js';
 import { parse } from '../http/validate.js';
 import { authOf } from '../http/auth.middleware.js';
 import { idParam } from '../http/params.js';
@@ -72,7 +72,7 @@ export function workspaceRoutes(ctx: AppContext): Router {
 
   r.get('/workspaces/:id/subworkspaces', async (req, res) => {
     const { workspace } = await loadAuthorized(ctx, idParam(req.params.id, 'Workspace not found'), authOf(req).user._id, 'subworkspaces.manage');
-    res.json({ items: await listSubworkspaces(ctx, workspace), nextCursor: null });
+    res.json(await listSubworkspaces(ctx, workspace, parse(ListQuerySchema, req.query)));
   });
 
   r.post('/workspaces/:id/subworkspaces', async (req, res) => {

@@ -1,5 +1,6 @@
+import mongoose from 'mongoose';
 import type { AppContext } from '../context.js';
-import type { CreateSubworkspace, SubworkspaceView, UpdateWorkspace } from '../../shared/schemas/workspaces.js';
+import type { CreateSubworkspace, Page, SubworkspaceView, UpdateWorkspace } from '../../shared/schemas/workspaces.js';
 import { conflict } from '../http/errors.js';
 import { newId } from '../db/ids.js';
 import type { UserDoc } from '../accounts/user.model.js';
@@ -75,9 +76,13 @@ export async function announceWorkspace(ctx: AppContext, w: WorkspaceDoc, actorI
   await announceSubworkspace(ctx, w, actorId);
 }
 
-export async function listSubworkspaces(ctx: AppContext, parent: WorkspaceDoc): Promise<SubworkspaceView[]> {
-  const children = await ctx.models.Workspace.find({ parentId: parent._id }).sort({ _id: 1 }).lean();
-  return Promise.all(children.map((c) => presentSubworkspace(ctx, c)));
+/** The sub-workspaces right below `parent`, oldest first. */
+export async function listSubworkspaces(ctx: AppContext, parent: WorkspaceDoc, q: { limit: number; cursor?: string }): Promise<Page<SubworkspaceView>> {
+  const filter: Record<string, unknown> = { parentId: parent._id };
+  if (q.cursor) filter._id = mongoose.trusted({ $gt: q.cursor });
+  const children = await ctx.models.Workspace.find(filter).sort({ _id: 1 }).limit(q.limit + 1).lean();
+  const page = children.slice(0, q.limit);
+  return { items: await Promise.all(page.map((c) => presentSubworkspace(ctx, c))), nextCursor: children.length > q.limit ? page[page.length - 1]!._id : null };
 }
 
 /** Adds seats to a pool (a simulated purchase); only a workspace that owns its pool buys seats. */

@@ -40,7 +40,17 @@ export function uploadWorkspaceImage(id: string, file: Blob) {
   return api<{ imageUrl: string }>('POST', `${ws(id)}/image`, { body });
 }
 
-export const listSubworkspaces = (id: string) => api<{ items: SubworkspaceView[] }>('GET', `${ws(id)}/subworkspaces`);
+/** Every sub-workspace right below `id`: the server pages them, this follows the pages. */
+export async function listSubworkspaces(id: string): Promise<{ items: SubworkspaceView[] }> {
+  const items: SubworkspaceView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api<Page<SubworkspaceView>>('GET', `${ws(id)}/subworkspaces${queryOf({ limit: 200, cursor })}`);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return { items };
+}
 
 export interface MemberFailure {
   email: string;
