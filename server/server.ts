@@ -13,6 +13,7 @@ import { connectDatabase } from './db/connect.js';
 import { DatabaseHealth } from './db/health.js';
 import type { EmbeddedDatabase } from './db/embedded.js';
 import { createModels, syncIndexes } from './db/models.js';
+import { runMigrations } from './db/migrations.js';
 import { PasswordHasher } from './accounts/password.js';
 import { FlexibleRateLimiter } from './http/rate-limit.js';
 import { compileTrustProxy } from './http/proxy.js';
@@ -57,6 +58,7 @@ export async function startServer(
   const conn: Connection = await connectDatabase(opts.mongoUri);
   const models = createModels(conn);
   await syncIndexes(models);
+  await runMigrations(models, log);
 
   let redis: RedisClientType | null = null;
   if (config.REDIS_URL) {

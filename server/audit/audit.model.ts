@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { bucketKey } from '../db/history.js';
 
 /**
  * One admin action: who did what to what, with the state before and after.
@@ -13,7 +14,15 @@ export interface AuditDoc {
   before: unknown;
   after: unknown;
   at: Date;
+  /** The sequence number of the event it records in the workspace's stream (0 for entries older than that). */
+  seq: number;
+  /** `<workspaceId>#<n>`: pages read one bucket at a time (see db/history.ts). */
+  bucket: string;
 }
+
+/** Audit entries per bucket, counted in events of the workspace's stream (most events are not admin actions). */
+export const AUDIT_BUCKET_SIZE = 200;
+export const auditBucket = (workspaceId: string, seq: number) => bucketKey(workspaceId, seq, AUDIT_BUCKET_SIZE);
 
 const auditSchema = new Schema<AuditDoc>(
   {
@@ -25,6 +34,8 @@ const auditSchema = new Schema<AuditDoc>(
     before: { type: Schema.Types.Mixed, default: null },
     after: { type: Schema.Types.Mixed, default: null },
     at: { type: Date, required: true },
+    seq: { type: Number, default: 0 },
+    bucket: { type: String, required: true, index: true },
   },
   { versionKey: false, minimize: false },
 );

@@ -1,7 +1,9 @@
-import mongoose from 'mongoose';
 import type { AppContext } from '../context.js';
 import type { AuditEntryView, Page } from '../../shared/schemas/workspaces.js';
-import type { AuditDoc } from './audit.model.js';
+import { AUDIT_BUCKET_SIZE, type AuditDoc } from './audit.model.js';
+import { readHistoryPage } from '../db/history.js';
+import { rooms } from '../realtime/publisher.js';
+import { seqOf } from '../realtime/event.model.js';
 import { findByIds } from '../db/lookups.js';
 
 export interface AuditQuery {
@@ -13,16 +15,30 @@ export interface AuditQuery {
   to?: string;
 }
 
-function filterOf(workspaceId: string, q: AuditQuery) {
-  const filter: Record<string, unknown> = { workspaceId };
-  if (q.cursor) filter._id = mongoose.trusted({ $lt: q.cursor });
-  if (q.type) filter.type = q.type;
-  if (q.actorId) filter.actorId = q.actorId;
-  const at: Record<string, Date> = {};
-  if (q.from) at.$gte = new Date(q.from);
-  if (q.to) at.$lte = new Date(q.to);
-  if (Object.keys(at).length) filter.at = mongoose.trusted(at);
-  return filter;
+/** The equalities the database filters a bucket on; dates are ranges, kept in `keep`. */
+function bucketFilter(q: AuditQuery) {
+  return { ...(q.type ? { type: q.type } : {}), ...(q.actorId ? { actorId: q.actorId } : {}) };
+}
+
+function inRange(q: AuditQuery) {
+  const from = q.from ? new Date(q.from).getTime() : -Infinity;
+  const to = q.to ? new Date(q.to).getTime() : Infinity;
+  return (d: AuditDoc) => d.at.getTime() >= from && d.at.getTime() <= to;
+}
+
+/** Newest first, one bucket of the workspace's history at a time (see db/history.ts). */
+async function readAudit(ctx: AppContext, workspaceId: string, q: AuditQuery, maxBuckets?: number) {
+  const cursor = await ctx.publisher.cursorOf(rooms.workspace(workspaceId));
+  return readHistoryPage<AuditDoc>({
+    owner: workspaceId,
+    size: AUDIT_BUCKET_SIZE,
+    newestSeq: (cursor && seqOf(rooms.workspace(workspaceId), cursor)) || 0,
+    limit: q.limit,
+    cursor: q.cursor,
+    readBucket: (bucket) => ctx.models.Audit.find({ bucket, ...bucketFilter(q) }).lean(),
+    keep: inRange(q),
+    maxBuckets,
+  });
 }
 
 async function present(ctx: AppContext, docs: AuditDoc[]): Promise<AuditEntryView[]> {
@@ -44,9 +60,8 @@ async function present(ctx: AppContext, docs: AuditDoc[]): Promise<AuditEntryVie
 
 /** Newest first; `nextCursor` continues with older entries. */
 export async function listAudit(ctx: AppContext, workspaceId: string, q: AuditQuery): Promise<Page<AuditEntryView>> {
-  const docs = await ctx.models.Audit.find(filterOf(workspaceId, q)).sort({ _id: -1 }).limit(q.limit + 1).lean();
-  const page = docs.slice(0, q.limit);
-  return { items: await present(ctx, page), nextCursor: docs.length > q.limit ? page[page.length - 1]!._id : null };
+  const page = await readAudit(ctx, workspaceId, q);
+  return { items: await present(ctx, page.items), nextCursor: page.nextCursor };
 }
 
 const CSV_COLUMNS = ['at', 'type', 'actor_name', 'actor_email', 'target_kind', 'target', 'before', 'after'] as const;
@@ -60,7 +75,7 @@ export function csvCell(value: unknown): string {
 
 /** Every matching entry as CSV, newest first (at most 10,000 rows). */
 export async function auditCsv(ctx: AppContext, workspaceId: string, q: Omit<AuditQuery, 'limit' | 'cursor'>): Promise<string> {
-  const docs = await ctx.models.Audit.find(filterOf(workspaceId, { ...q, limit: 10_000 })).sort({ _id: -1 }).limit(10_000).lean();
+  const { items: docs } = await readAudit(ctx, workspaceId, { ...q, limit: 10_000 }, Infinity);
   const rows = (await present(ctx, docs)).map((e) =>
     [e.at, e.type, e.actor?.name ?? '', e.actor?.email ?? '', e.target?.kind ?? '', e.target?.label ?? '', e.before, e.after].map(csvCell).join(','),
   );

@@ -8,6 +8,7 @@ import { eventModel, counterModel } from '../realtime/event.model.js';
 import { seatModel, seatHolderModel, seatPurchaseModel } from '../workspaces/seat.model.js';
 import { storedImageModel } from '../files/stored-image.model.js';
 import { lockModel } from './lock.model.js';
+import { migrationModel } from './migration.model.js';
 import { auditModel } from '../audit/audit.model.js';
 import { outboxModel } from '../mail/outbox.model.js';
 import { invitationModel } from '../invitations/invitation.model.js';
@@ -35,6 +36,7 @@ export function createModels(conn: Connection) {
     SeatPurchase: seatPurchaseModel(conn),
     StoredImage: storedImageModel(conn),
     Lock: lockModel(conn),
+    Migration: migrationModel(conn),
     Audit: auditModel(conn),
     Outbox: outboxModel(conn),
     Invitation: invitationModel(conn),

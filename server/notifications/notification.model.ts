@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { bucketKey } from '../db/history.js';
 
 export type NotificationType =
   | 'joinRequest.created'
@@ -26,7 +27,17 @@ export interface NotificationDoc {
   ref: string | null;
   createdAt: Date;
   readAt: Date | null;
+  /** `readAt === null`, as a value the database filters on (FerretDB pushes down no null): the unread count reads only what is unread. */
+  unread: boolean;
+  /** Where the person's event stream stood when it was made (0 for entries older than that): orders the panel with `_id`. */
+  seq: number;
+  /** `<userId>#<n>`: pages of the panel read one bucket at a time (see db/history.ts). */
+  bucket: string;
 }
+
+/** Notifications per bucket, counted in events of the person's stream (each notification is one of them). */
+export const NOTIFICATION_BUCKET_SIZE = 100;
+export const notificationBucket = (userId: string, seq: number) => bucketKey(userId, seq, NOTIFICATION_BUCKET_SIZE);
 
 const notificationSchema = new Schema<NotificationDoc>(
   {
@@ -38,6 +49,9 @@ const notificationSchema = new Schema<NotificationDoc>(
     ref: { type: String, default: null, index: true },
     createdAt: { type: Date, required: true },
     readAt: { type: Date, default: null },
+    unread: { type: Boolean, default: true },
+    seq: { type: Number, default: 0 },
+    bucket: { type: String, required: true, index: true },
   },
   { versionKey: false, minimize: false },
 );

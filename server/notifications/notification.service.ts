@@ -1,10 +1,12 @@
-import mongoose from 'mongoose';
 import type { AppContext } from '../context.js';
 import type { NotificationView } from '../../shared/schemas/invitations.js';
 import type { Page } from '../../shared/schemas/workspaces.js';
 import { notFound } from '../http/errors.js';
 import { newId } from '../db/ids.js';
-import type { NotificationDoc, NotificationType } from './notification.model.js';
+import { NOTIFICATION_BUCKET_SIZE, notificationBucket, type NotificationDoc, type NotificationType } from './notification.model.js';
+import { pageInMemory, readHistoryPage } from '../db/history.js';
+import { rooms } from '../realtime/publisher.js';
+import { seqOf } from '../realtime/event.model.js';
 
 export const presentNotification = (n: NotificationDoc): NotificationView => ({
   id: n._id,
@@ -26,7 +28,21 @@ export interface NotifyInput {
 
 /** Adds an entry to a person's panel and pushes it to every tab they have open. */
 export async function notify(ctx: AppContext, userId: string, input: NotifyInput) {
-  const doc: NotificationDoc = { _id: newId(), userId, type: input.type, workspaceId: input.workspaceId, data: input.data, ref: input.ref ?? null, createdAt: ctx.now(), readAt: null };
+  // Its own `notification.created` comes next in the person's stream.
+  const seq = (await newestSeqOf(ctx, userId)) + 1;
+  const doc: NotificationDoc = {
+    _id: newId(),
+    userId,
+    type: input.type,
+    workspaceId: input.workspaceId,
+    data: input.data,
+    ref: input.ref ?? null,
+    createdAt: ctx.now(),
+    readAt: null,
+    unread: true,
+    seq,
+    bucket: notificationBucket(userId, seq),
+  };
   await ctx.models.Notification.create(doc);
   await ctx.publisher.toUser(userId, { type: 'notification.created', actorId: input.actorId ?? null, workspaceId: input.workspaceId, data: { notification: presentNotification(doc) } });
 }
@@ -52,18 +68,34 @@ export async function settleNotifications(ctx: AppContext, ref: string, outcome:
   );
 }
 
-export async function unreadCount(ctx: AppContext, userId: string) {
-  return ctx.models.Notification.countDocuments({ userId, readAt: null });
+/** The newest sequence number of the person's event stream (a hint: it may lag a little). */
+async function newestSeqOf(ctx: AppContext, userId: string) {
+  const cursor = await ctx.publisher.cursorOf(rooms.user(userId));
+  return (cursor && seqOf(rooms.user(userId), cursor)) || 0;
 }
 
-/** Newest first. */
+export async function unreadCount(ctx: AppContext, userId: string) {
+  return ctx.models.Notification.countDocuments({ userId, unread: true });
+}
+
+/** Newest first: the panel one bucket at a time; the unread ones (what the count reads anyway) at once. */
 export async function listNotifications(ctx: AppContext, userId: string, q: { limit: number; cursor?: string; unread?: 'true' | 'false' }): Promise<Page<NotificationView> & { unreadCount: number }> {
-  const filter: Record<string, unknown> = { userId };
-  if (q.unread === 'true') filter.readAt = null;
-  if (q.cursor) filter._id = mongoose.trusted({ $lt: q.cursor });
-  const docs = await ctx.models.Notification.find(filter).sort({ _id: -1 }).limit(q.limit + 1).lean();
-  const page = docs.slice(0, q.limit);
-  return { items: page.map(presentNotification), nextCursor: docs.length > q.limit ? page[page.length - 1]!._id : null, unreadCount: await unreadCount(ctx, userId) };
+  const [page, count] = await Promise.all([
+    q.unread === 'true'
+      ? ctx.models.Notification.find({ userId, unread: true }).lean().then((docs) => pageInMemory(docs, q.limit, q.cursor))
+      : newestSeqOf(ctx, userId).then((newest) =>
+          readHistoryPage<NotificationDoc>({
+            owner: userId,
+            size: NOTIFICATION_BUCKET_SIZE,
+            newestSeq: newest + 1,
+            limit: q.limit,
+            cursor: q.cursor,
+            readBucket: (bucket) => ctx.models.Notification.find({ bucket }).lean(),
+          }),
+        ),
+    unreadCount(ctx, userId),
+  ]);
+  return { items: page.items.map(presentNotification), nextCursor: page.nextCursor, unreadCount: count };
 }
 
 /** Marks one (or, without an id, every) notification read; every open tab hears of it. */
@@ -71,9 +103,9 @@ export async function markRead(ctx: AppContext, userId: string, notificationId?:
   if (notificationId) {
     const n = await ctx.models.Notification.findById(notificationId).lean();
     if (!n || n.userId !== userId) throw notFound('Notification not found');
-    if (n.readAt === null) await ctx.models.Notification.updateOne({ _id: n._id }, { $set: { readAt: ctx.now() } });
+    if (n.readAt === null) await ctx.models.Notification.updateOne({ _id: n._id }, { $set: { readAt: ctx.now(), unread: false } });
   } else {
-    await ctx.models.Notification.updateMany({ userId, readAt: null }, { $set: { readAt: ctx.now() } });
+    await ctx.models.Notification.updateMany({ userId, unread: true }, { $set: { readAt: ctx.now(), unread: false } });
   }
   const count = await unreadCount(ctx, userId);
   await ctx.publisher.toUser(userId, { type: 'notification.read', actorId: userId, data: { ids: notificationId ? [notificationId] : 'all', unreadCount: count } });

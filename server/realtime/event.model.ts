@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { bucketKey } from '../db/history.js';
 import type { EventAudience, EventType } from '../../shared/events.js';
 
 /**
@@ -16,7 +17,13 @@ export interface EventDoc {
   audience: EventAudience;
   at: Date;
   data: Record<string, unknown>;
+  /** `<stream>#<floor(seq / EVENT_BUCKET_SIZE)>`: a replay reads the buckets after its cursor, not the stream. */
+  bucket: string;
 }
+
+export const EVENT_BUCKET_SIZE = 100;
+export const eventBucketNo = (seq: number) => Math.floor(seq / EVENT_BUCKET_SIZE);
+export const eventBucket = (stream: string, seq: number) => bucketKey(stream, seq, EVENT_BUCKET_SIZE);
 
 const eventSchema = new Schema<EventDoc>(
   {
@@ -29,10 +36,11 @@ const eventSchema = new Schema<EventDoc>(
     audience: { type: String, required: true },
     at: { type: Date, required: true },
     data: { type: Schema.Types.Mixed, default: {} },
+    bucket: { type: String, required: true, index: true },
   },
   { versionKey: false, minimize: false },
 );
-eventSchema.index({ stream: 1, seq: 1 });
+// Sweeps by age (on MongoDB; FerretDB pushes down no range and reads the collection).
 eventSchema.index({ at: 1 });
 
 export const eventModel = (conn: Connection) => conn.model<EventDoc>('Event', eventSchema, 'events');

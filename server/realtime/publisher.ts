@@ -4,9 +4,10 @@ import type { Logger } from 'pino';
 import type { EventAudience, EventEnvelope } from '../../shared/events.js';
 import type { EventType, UserEventMap, UserEventType, WorkspaceEventMap, WorkspaceEventType } from '../../shared/event-map.js';
 import type { Models } from '../db/models.js';
-import { eventId, seqOf, type EventDoc } from './event.model.js';
+import { eventBucket, eventBucketNo, EVENT_BUCKET_SIZE, eventId, seqOf, type EventDoc } from './event.model.js';
 import { isDuplicateKey } from '../db/claims.js';
 import { newId } from '../db/ids.js';
+import { auditBucket } from '../audit/audit.model.js';
 
 /** How many missed events a reconnecting client is sent; past that it reloads instead. */
 export const MAX_REPLAY = 500;
@@ -63,9 +64,12 @@ export class Publisher {
     const room = audience === 'admins' ? rooms.workspaceAdmins(workspaceId) : rooms.workspace(workspaceId);
     const envelope = await this.publish(rooms.workspace(workspaceId), room, workspaceId, audience, input);
     if (input.audit) {
+      const seq = seqOf(rooms.workspace(workspaceId), envelope.id) ?? 0;
       await this.models.Audit.create({
         _id: newId(),
         workspaceId,
+        seq,
+        bucket: auditBucket(workspaceId, seq),
         type: input.type,
         actorId: input.actorId,
         target: input.audit.target,
@@ -129,6 +133,7 @@ export class Publisher {
         audience,
         at: new Date(),
         data: input.data as Record<string, unknown>,
+        bucket: eventBucket(stream, seq),
       };
       try {
         await this.models.Event.create(doc);
@@ -161,16 +166,27 @@ export class Publisher {
    * What a reconnecting client missed since the event id it last saw, limited
    * to what it may see now. A cursor that is not an event of this stream (or
    * was swept), or more than MAX_REPLAY missed events, asks the client to
-   * reload instead (`resync`).
+   * reload instead (`resync`). Reads the buckets from the cursor's on (at
+   * most MAX_REPLAY / EVENT_BUCKET_SIZE + 2 equalities), never the stream's
+   * history: a stream's numbers have no gaps, so a bucket not full to its end
+   * is the last one, unless the counter (a hint that may lag) says more came.
+   * A gap — events stored before buckets were — also means reload.
    */
   async replay(stream: string, since: string, maySee: (audience: EventAudience) => boolean) {
     const from = seqOf(stream, since);
     if (from === null || !(await this.models.Event.exists({ _id: since }))) return { missed: [], resync: true };
-    const docs = await this.models.Event.find({ stream, seq: mongoose.trusted({ $gt: from }) })
-      .sort({ seq: 1 })
-      .limit(MAX_REPLAY + 1)
-      .lean();
-    if (docs.length > MAX_REPLAY) return { missed: [], resync: true };
+    const newest = await this.hintOf(stream);
+    if (newest - from > MAX_REPLAY) return { missed: [], resync: true };
+    const docs: EventDoc[] = [];
+    for (let b = eventBucketNo(from + 1); ; b++) {
+      const rows = (await this.models.Event.find({ bucket: `${stream}#${b}` }).lean()).filter((d) => d.stream === stream && d.seq > from);
+      docs.push(...rows);
+      if (docs.length > MAX_REPLAY) return { missed: [], resync: true };
+      const full = rows.some((d) => d.seq === (b + 1) * EVENT_BUCKET_SIZE - 1);
+      if (!full && b >= eventBucketNo(newest)) break;
+    }
+    docs.sort((a, b) => a.seq - b.seq);
+    if (docs.some((d, i) => d.seq !== from + 1 + i) || (docs.length === 0 && newest > from)) return { missed: [], resync: true };
     return { missed: docs.filter((d) => maySee(d.audience)).map(toEnvelope), resync: false };
   }
 
