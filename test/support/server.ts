@@ -13,6 +13,8 @@ export interface TestServerOptions {
   webHandler?: RequestHandler | null;
   /** A clock the test can move forward (`clock.advance(ms)`). */
   clock?: TestClock;
+  /** The driver reports every command it sends (`commandStarted`), for tests of what queries cost. */
+  monitorCommands?: boolean;
 }
 
 /** Real time plus an offset the test controls: "a week later" without waiting a week. */
@@ -44,7 +46,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Run
     ...opts.env,
   });
   const server = await startServer(config, {
-    mongoUri: mongoUriFor(database),
+    mongoUri: mongoUriFor(database) + (opts.monitorCommands ? '?monitorCommands=true' : ''),
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     webHandler: opts.webHandler ?? null,
     now: opts.clock?.now,
