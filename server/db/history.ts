@@ -52,9 +52,13 @@ export async function readHistoryPage<T extends { seq: number; _id: string }>(o:
   const maxBuckets = o.maxBuckets ?? 50;
   const items: T[] = [];
   let b = top;
-  for (let read = 0; b >= 0 && read < maxBuckets && items.length <= o.limit; b--, read++) {
-    const rows = (await o.readBucket(`${o.owner}#${b}`)).filter((d) => (!cursor || isOlder(d, cursor)) && (!o.keep || o.keep(d)));
-    items.push(...rows.sort(newerFirst));
+  // Two buckets at a time: the newest is often the nearly empty one a page starts in.
+  for (let read = 0; b >= 0 && read < maxBuckets && items.length <= o.limit; ) {
+    const batch = [b, b - 1].filter((n) => n >= 0).slice(0, maxBuckets - read);
+    const rows = await Promise.all(batch.map((n) => o.readBucket(`${o.owner}#${n}`)));
+    for (const r of rows) items.push(...r.filter((d) => (!cursor || isOlder(d, cursor)) && (!o.keep || o.keep(d))).sort(newerFirst));
+    b -= batch.length;
+    read += batch.length;
   }
   if (items.length > o.limit) {
     const page = items.slice(0, o.limit);

@@ -178,13 +178,14 @@ export class Publisher {
     const newest = await this.hintOf(stream);
     if (newest - from > MAX_REPLAY) return { missed: [], resync: true };
     const docs: EventDoc[] = [];
-    for (let b = eventBucketNo(from + 1); ; b++) {
-      const rows = (await this.models.Event.find({ bucket: `${stream}#${b}` }).lean()).filter((d) => d.stream === stream && d.seq > from);
-      docs.push(...rows);
-      if (docs.length > MAX_REPLAY) return { missed: [], resync: true };
-      const full = rows.some((d) => d.seq === (b + 1) * EVENT_BUCKET_SIZE - 1);
-      if (!full && b >= eventBucketNo(newest)) break;
-    }
+    const readBucket = async (b: number) => (await this.models.Event.find({ bucket: `${stream}#${b}` }).lean()).filter((d) => d.stream === stream && d.seq > from);
+    // The buckets up to the counter's at once, then one by one while the last is full.
+    const first = eventBucketNo(from + 1);
+    let last = Math.max(first, eventBucketNo(newest));
+    for (const rows of await Promise.all(Array.from({ length: last - first + 1 }, (_, i) => readBucket(first + i)))) docs.push(...rows);
+    const fullTo = (b: number) => docs.some((d) => d.seq === (b + 1) * EVENT_BUCKET_SIZE - 1);
+    while (fullTo(last) && docs.length <= MAX_REPLAY) docs.push(...(await readBucket(++last)));
+    if (docs.length > MAX_REPLAY) return { missed: [], resync: true };
     docs.sort((a, b) => a.seq - b.seq);
     if (docs.some((d, i) => d.seq !== from + 1 + i) || (docs.length === 0 && newest > from)) return { missed: [], resync: true };
     return { missed: docs.filter((d) => maySee(d.audience)).map(toEnvelope), resync: false };

@@ -52,7 +52,7 @@ async function insertInBatches(model: { collection: { insertMany(docs: object[],
  * would also match: pending invitations and requests, unread notifications,
  * verified addresses.
  */
-export async function growForeignTenants(models: Models, fill: ForeignFill, rows: number) {
+export async function growForeignTenants(models: Models, fill: ForeignFill, rows: number, opts: { parallel?: boolean } = {}) {
   const from = fill.rows;
   if (rows <= from) return;
   const W = fill.workspaceIds.length;
@@ -66,24 +66,26 @@ export async function growForeignTenants(models: Models, fill: ForeignFill, rows
   const userOf = (i: number) => userIds[i - from]!;
   const emailOf = (i: number) => `p${i}.${fill.tag}@foreign${i % 50}.example`;
   const assetIds = ids.map(() => newId());
+  // One stream of batches per collection; side by side on PostgreSQL, one after the other on SQLite (a single writer).
+  const writes: Array<() => Promise<void>> = [];
 
-  await insertInBatches(
+  writes.push(() => insertInBatches(
     models.User,
     ids.map((i) => ({ _id: userOf(i), email: emailOf(i), emailDomain: `foreign${i % 50}.example`, emailVerifiedAt: at, name: `Foreign ${i}`, passwordHash: 'x', locale: null, createdAt: at })),
-  );
-  await insertInBatches(
+  ));
+  writes.push(() => insertInBatches(
     models.Session,
     ids.map((i) => ({ _id: randomBytes(32).toString('hex'), userId: userOf(i), createdAt: at, expiresAt: later, lastSeenAt: at, ip: null, userAgent: null })),
-  );
-  await insertInBatches(
+  ));
+  writes.push(() => insertInBatches(
     models.Membership,
     ids.map((i) => ({ _id: `${wsOf(i)}:${userOf(i)}`, workspaceId: wsOf(i), userId: userOf(i), poolId: wsOf(i), role: 'creator', name: `Foreign ${i}`, email: emailOf(i), search: `foreign ${i} ${emailOf(i)}`, joinedAt: at })),
-  );
-  await insertInBatches(
+  ));
+  writes.push(() => insertInBatches(
     models.Seat,
     ids.map((i) => ({ _id: `${wsOf(i)}:${seqOf(i)}`, poolId: wsOf(i), n: seqOf(i), holder: `u:${userOf(i)}`, kind: 'member', at })),
-  );
-  await insertInBatches(
+  ));
+  writes.push(() => insertInBatches(
     models.Audit,
     ids.map((i) => ({
       _id: newId(),
@@ -97,15 +99,15 @@ export async function growForeignTenants(models: Models, fill: ForeignFill, rows
       seq: seqOf(i),
       bucket: auditBucket(wsOf(i), seqOf(i)),
     })),
-  );
-  await insertInBatches(
+  ));
+  writes.push(() => insertInBatches(
     models.Event,
     ids.map((i) => {
       const stream = `workspace:${wsOf(i)}`;
       return { _id: eventId(stream, seqOf(i)), stream, seq: seqOf(i), type: 'member.updated', workspaceId: wsOf(i), actorId: userOf(i), audience: 'members', at, data: { n: i }, bucket: eventBucket(stream, seqOf(i)) };
     }),
-  );
-  await insertInBatches(
+  ));
+  writes.push(() => insertInBatches(
     models.Notification,
     ids.map((i) => ({
       _id: newId(),
@@ -120,16 +122,16 @@ export async function growForeignTenants(models: Models, fill: ForeignFill, rows
       seq: 1,
       bucket: notificationBucket(userOf(i), 1),
     })),
-  );
-  await insertInBatches(
+  ));
+  writes.push(() => insertInBatches(
     models.Asset,
     ids.map((i) => ({ _id: assetIds[i - from]!, workspaceId: wsOf(i), rootId: wsOf(i), kind: 'voice', name: `Voice ${i}`, data: {}, logo: null, createdBy: userOf(i), createdAt: at })),
-  );
-  await insertInBatches(
+  ));
+  writes.push(() => insertInBatches(
     models.AssetShare,
     ids.map((i) => ({ _id: `${assetIds[i - from]}:${wsOf(i + 1)}`, assetId: assetIds[i - from]!, ownerWorkspaceId: wsOf(i), targetWorkspaceId: wsOf(i + 1), kind: 'voice', sharedBy: userOf(i), at })),
-  );
-  await insertInBatches(
+  ));
+  writes.push(() => insertInBatches(
     models.Invitation,
     ids.map((i) => {
       const email = `invitee${i}.${fill.tag}@foreign${i % 50}.example`;
@@ -150,8 +152,8 @@ export async function growForeignTenants(models: Models, fill: ForeignFill, rows
         round: 0,
       };
     }),
-  );
-  await insertInBatches(
+  ));
+  writes.push(() => insertInBatches(
     models.JoinRequest,
     ids.map((i) => ({
       _id: newId(),
@@ -166,6 +168,8 @@ export async function growForeignTenants(models: Models, fill: ForeignFill, rows
       decidedAt: null,
       linkUseId: null,
     })),
-  );
+  ));
+  if (opts.parallel) await Promise.all(writes.map((w) => w()));
+  else for (const w of writes) await w();
   fill.rows = rows;
 }
