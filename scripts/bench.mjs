@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench`: set up what is missing (npm dependencies, the FerretDB
 // binary — not the web build, which no benchmark needs), then run the fan-out
-// benchmark, then the REST throughput benchmark. `--only=fanout|rest` runs one;
-// other arguments go to both, e.g. `npm run bench -- --n=200 --seconds=5`.
+// benchmark, then the REST throughput benchmark. `--only=fanout|rest|growth`
+// runs one; the growth benchmark (lists while other tenants grow to 100k rows,
+// about ten minutes) runs only when asked for. Other arguments go to each,
+// e.g. `npm run bench -- --n=200 --seconds=5`.
 import { spawn } from 'node:child_process';
 import { ensureDependencies, ensureFerretDb, ensurePostgresLinks, ROOT } from './setup.mjs';
 
@@ -17,7 +19,12 @@ try {
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--only='));
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-const benches = ['fanout', 'rest'].filter((b) => !only || b === only);
+const KNOWN = ['fanout', 'rest', 'growth'];
+if (only && !KNOWN.includes(only)) {
+  console.error(`[bench] unknown benchmark "${only}" (one of ${KNOWN.join(', ')})`);
+  process.exit(1);
+}
+const benches = only ? [only] : ['fanout', 'rest'];
 
 let current = null;
 // Each benchmark stops its own databases and servers on these signals.
