@@ -5,14 +5,15 @@
 // Express handler sending the same bytes, on the embedded PostgreSQL backend
 // (the default) and on SQLite. Appends a dated section and an SVG chart.
 // Run: npx tsx bench/growth.ts [--iterations=60] [--sizes=1000,10000,100000]
-//      [--sqlite-sizes=1000,10000] [--sqlite-iterations=5] [--backends=postgresql,sqlite] [--no-record]
+//      [--sqlite-sizes=1000,10000] [--sqlite-iterations=3] [--backends=postgresql,sqlite] [--no-record]
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import express from 'express';
+import pg from 'pg';
 import { io as ioClient } from 'socket.io-client';
 import { defaultFerretBinary } from '../server/db/ferretdb.js';
 import { startEmbeddedDatabase, type EmbeddedBackend } from '../server/db/embedded.js';
@@ -27,7 +28,7 @@ const argOf = (name: string) => process.argv.find((a) => a.startsWith(`--${name}
 const listArg = (name: string, fallback: string) => (argOf(name) ?? fallback).split(',').filter(Boolean);
 const ITERATIONS = Number(argOf('iterations') ?? 60);
 // On SQLite a request at 10k rows takes seconds (it scans whole collections): a few are enough to see it.
-const SQLITE_ITERATIONS = Number(argOf('sqlite-iterations') ?? 5);
+const SQLITE_ITERATIONS = Number(argOf('sqlite-iterations') ?? 3);
 const SIZES = listArg('sizes', '1000,10000,100000').map(Number);
 // SQLite reads no index: every request scans whole collections, and 100k rows of each kind take minutes to write and to read.
 const SQLITE_SIZES = listArg('sqlite-sizes', '1000,10000').map(Number);
@@ -92,6 +93,16 @@ async function timeReplay(url: string, cookie: string, workspaceId: string, coun
   }
 }
 
+async function vacuumAnalyze(url: string) {
+  const sql = new pg.Client({ connectionString: url });
+  await sql.connect();
+  try {
+    await sql.query('VACUUM (ANALYZE)');
+  } finally {
+    await sql.end();
+  }
+}
+
 async function runBackend(backend: EmbeddedBackend, sizes: number[], results: Results, notes: string[]) {
   const dir = mkdtempSync(path.join(tmpdir(), `wsc-bench-growth-${backend}-`));
   chmodSync(dir, 0o711);
@@ -111,6 +122,8 @@ async function runBackend(backend: EmbeddedBackend, sizes: number[], results: Re
     for (const size of sizes) {
       const t0 = performance.now();
       await growForeignTenants(node.ctx.models, fill, size, { parallel: backend === 'postgresql' });
+      // A settled database, as after a night: autovacuum's analyze of a million fresh rows would otherwise run during the timing.
+      if (db.postgres) await vacuumAnalyze(db.postgres.url);
       const filled = (performance.now() - t0) / 1000;
       const t1 = performance.now();
       const record = (e: Pick<Endpoint, 'label'>, cell: Cell) => {
@@ -128,7 +141,8 @@ async function runBackend(backend: EmbeddedBackend, sizes: number[], results: Re
       const replay = await timeReplay(node.url, tenant.ownerCookie, tenant.ws, count);
       record({ label: REPLAY }, { console: replay.latency, bare: { count: 0, p50: NaN, p99: NaN, max: NaN }, errors: replay.errors });
       const timed = (performance.now() - t1) / 1000;
-      const line = `${backend}: ${size} foreign rows of each kind written in ${filled.toFixed(0)} s, timed in ${timed.toFixed(0)} s (${count} requests per endpoint)`;
+      const load = os.loadavg()[0]!.toFixed(1);
+      const line = `${backend}: ${size} foreign rows of each kind written${db.postgres ? ' (and vacuumed)' : ''} in ${filled.toFixed(0)} s, timed in ${timed.toFixed(0)} s (${count} requests per endpoint; load average ${load} on ${os.cpus().length} cores)`;
       console.log(`[growth] ${line}`);
       notes.push(line);
     }
