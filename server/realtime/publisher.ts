@@ -175,7 +175,8 @@ export class Publisher {
   async replay(stream: string, since: string, maySee: (audience: EventAudience) => boolean) {
     const from = seqOf(stream, since);
     if (from === null || !(await this.models.Event.exists({ _id: since }))) return { missed: [], resync: true };
-    const newest = await this.hintOf(stream);
+    // The counter lags what was just emitted; what this node published itself it knows exactly.
+    const newest = Math.max(await this.hintOf(stream), (this.nextSeq.get(stream) ?? 1) - 1);
     if (newest - from > MAX_REPLAY) return { missed: [], resync: true };
     const docs: EventDoc[] = [];
     const readBucket = async (b: number) => (await this.models.Event.find({ bucket: `${stream}#${b}` }).lean()).filter((d) => d.stream === stream && d.seq > from);
