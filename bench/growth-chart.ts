@@ -30,7 +30,7 @@ export function renderChart(panels: Panel[], caption: string): string {
   const W = 560;
   const H = 380;
   const m = { left: 60, right: 20, top: 40, bottom: 50 };
-  const legendW = 250;
+  const legendW = 320;
   const width = panels.length * W + legendW;
   const height = H + 40;
   const out: string[] = [
