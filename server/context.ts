@@ -8,6 +8,7 @@ import type { Publisher } from './realtime/publisher.js';
 import type { Mailer } from './mail/mailer.js';
 import type { TrustProxy } from './http/proxy.js';
 import type { DatabaseHealth } from './db/health.js';
+import type { NodeCache } from './cache/node-cache.js';
 
 /** What every route, socket handler and domain service of one process shares. */
 export interface AppContext {
@@ -17,6 +18,8 @@ export interface AppContext {
   /** Whether the database can be used right now (requests answer 503 while it cannot). */
   database: DatabaseHealth;
   models: Models;
+  /** This node's cache of the request path (sessions, users, memberships, workspaces, access, counts). */
+  cache: NodeCache;
   hasher: PasswordHasher;
   limiter: RateLimiter;
   publisher: Publisher;

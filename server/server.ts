@@ -21,6 +21,7 @@ import { Publisher } from './realtime/publisher.js';
 import { createSocketServer } from './realtime/socket.js';
 import type { AppServer } from './realtime/socket-types.js';
 import { createApp } from './app.js';
+import { startNodeCache } from './cache/start-cache.js';
 import { sweepExpiredSessions } from './accounts/session.service.js';
 import { OutboxMailer, SmtpMailer } from './mail/mailer.js';
 import { expireInvitations } from './invitations/invitation.service.js';
@@ -66,6 +67,7 @@ export async function startServer(
     redis.on('error', (err) => log.error({ err }, 'redis error'));
     await redis.connect();
   }
+  const cache = await startNodeCache(conn, redis, log);
 
   let boundPort = config.PORT;
   const ctx: AppContext = {
@@ -74,6 +76,7 @@ export async function startServer(
     conn,
     database: new DatabaseHealth(conn, opts.embedded ?? null),
     models,
+    cache,
     hasher: new PasswordHasher(config.HASH_CONCURRENCY),
     limiter: new FlexibleRateLimiter(redis),
     publisher: new Publisher(models, log),
@@ -118,6 +121,7 @@ export async function startServer(
       server.closeAllConnections?.();
       await httpClosed;
       ctx.limiter.close();
+      await cache.close();
       if (redis) await redis.quit().catch(() => {});
       await conn.close();
     })());
