@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { invalidatesCache } from '../cache/cache-hooks.js';
 
 /**
  * A signed-in browser. `_id` is the SHA-256 of the cookie token, so the
@@ -26,5 +27,7 @@ const sessionSchema = new Schema<SessionDoc>(
   },
   { versionKey: false },
 );
+
+sessionSchema.plugin(invalidatesCache('session'));
 
 export const sessionModel = (conn: Connection) => conn.model<SessionDoc>('Session', sessionSchema, 'sessions');

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { hashToken, newToken } from '../db/ids.js';
 import type { SessionDoc } from './session.model.js';
 import type { UserDoc } from './user.model.js';
+import { tagsOf } from '../cache/tags.js';
 
 export interface Auth {
   user: UserDoc;
@@ -28,17 +29,31 @@ export async function createSession(ctx: AppContext, userId: string, meta: { ip?
   return { token, session: session.toObject() };
 }
 
-/** The signed-in user of a cookie token, or null when the session is unknown, ended or expired. */
+/** A session by `_id`, through the node cache (an unknown one is not kept). */
+function findSession(ctx: AppContext, sessionId: string): Promise<SessionDoc | null> {
+  return ctx.cache.read(`session:${sessionId}`, () => ctx.models.Session.findById(sessionId).lean(), (s) => (s ? tagsOf('session', sessionId) : null));
+}
+
+/** A user by `_id`, through the node cache. */
+export function findUser(ctx: AppContext, userId: string): Promise<UserDoc | null> {
+  return ctx.cache.read(`user:${userId}`, () => ctx.models.User.findById(userId).lean(), (u) => (u ? tagsOf('user', userId) : null));
+}
+
+/**
+ * The signed-in user of a cookie token, or null when the session is unknown,
+ * ended or expired. Answered from the node cache when warm: signing out
+ * deletes the session, which invalidates it on every node before the reply.
+ */
 export async function authenticateToken(ctx: AppContext, token: string | undefined): Promise<Auth | null> {
   if (!token || token.length > 100) return null;
-  const session = await ctx.models.Session.findById(hashToken(token)).lean();
+  const session = await findSession(ctx, hashToken(token));
   if (!session) return null;
   const now = Date.now();
   if (session.expiresAt.getTime() <= now) {
     await ctx.models.Session.deleteOne({ _id: session._id });
     return null;
   }
-  const user = await ctx.models.User.findById(session.userId).lean();
+  const user = await findUser(ctx, session.userId);
   if (!user) return null;
   if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     ctx.models.Session.updateOne({ _id: session._id }, { $set: { lastSeenAt: new Date(now) } }).catch((err) =>

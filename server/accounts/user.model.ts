@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import { newId } from '../db/ids.js';
 import type { UserView } from '../../shared/schemas/auth.js';
+import { invalidatesCache } from '../cache/cache-hooks.js';
 
 export interface UserDoc {
   _id: string;
@@ -37,6 +38,8 @@ const userSchema = new Schema<UserDoc>(
   },
   { versionKey: false },
 );
+
+userSchema.plugin(invalidatesCache('user'));
 
 export const userModel = (conn: Connection) => conn.model<UserDoc>('User', userSchema, 'users');
 

@@ -5,6 +5,8 @@ import { RoleSchema, type Role } from '../../shared/schemas/auth.js';
 import { forbidden, notFound } from '../http/errors.js';
 import type { WorkspaceDoc } from './workspace.model.js';
 import { findMembership } from './membership.service.js';
+import { membershipId } from './membership.model.js';
+import { everyOf, tagOf, tagsOf } from '../cache/tags.js';
 
 /**
  * What a user may do in a workspace: their own role there, or Super Admin
@@ -20,34 +22,61 @@ export interface WorkspaceAccess {
   viaAncestor: boolean;
 }
 
-/** Super Admin of an ancestor: walks the parent chain by `_id` (trees are shallow). */
-async function administersAncestor(ctx: AppContext, workspace: WorkspaceDoc, userId: string): Promise<boolean> {
+/** A workspace document by `_id`, through the node cache. */
+export function findWorkspace(ctx: AppContext, workspaceId: string): Promise<WorkspaceDoc | null> {
+  return ctx.cache.read(`workspace:${workspaceId}`, () => ctx.models.Workspace.findById(workspaceId).lean(), (w) => (w ? tagsOf('workspace', workspaceId) : null));
+}
+
+/**
+ * Whether the user is a Super Admin of a workspace above this one: walks the
+ * parent chain by `_id` (trees are shallow). `visited` are the ancestors
+ * whose membership and document the answer was read from.
+ */
+async function walkAncestors(ctx: AppContext, workspace: WorkspaceDoc, userId: string): Promise<{ administers: boolean; visited: string[] }> {
+  const visited: string[] = [];
   let parentId = workspace.parentId;
   for (let depth = 0; parentId && depth < 32; depth++) {
-    const m = await findMembership(ctx, parentId, userId);
-    if (m && can(m.role, 'subworkspaces.manage')) return true;
-    const parent = await ctx.models.Workspace.findById(parentId, { parentId: 1 }).lean();
+    visited.push(parentId);
+    const [m, parent] = await Promise.all([findMembership(ctx, parentId, userId), findWorkspace(ctx, parentId)]);
+    if (m && can(m.role, 'subworkspaces.manage')) return { administers: true, visited };
     parentId = parent?.parentId ?? null;
   }
-  return false;
+  return { administers: false, visited };
+}
+
+const administersAncestor = async (ctx: AppContext, workspace: WorkspaceDoc, userId: string) => (await walkAncestors(ctx, workspace, userId)).administers;
+
+/** The access, and the workspaces whose document and membership of the user it was computed from; null for none. */
+async function resolveAccess(ctx: AppContext, workspaceId: string, userId: string): Promise<{ access: WorkspaceAccess; readFrom: string[] } | null> {
+  const [workspace, membership] = await Promise.all([findWorkspace(ctx, workspaceId), findMembership(ctx, workspaceId, userId)]);
+  if (!workspace) return null;
+  const readFrom = [workspaceId];
+  if (membership && can(membership.role, 'subworkspaces.manage')) return { access: { workspace, role: membership.role, member: true, viaAncestor: false }, readFrom };
+  if (workspace.parentId) {
+    const above = await walkAncestors(ctx, workspace, userId);
+    readFrom.push(...above.visited);
+    if (above.administers) return { access: { workspace, role: 'super_admin', member: membership !== null, viaAncestor: true }, readFrom };
+  }
+  if (membership) return { access: { workspace, role: membership.role, member: true, viaAncestor: false }, readFrom };
+  return null;
 }
 
 /**
  * Loads a workspace as seen by `userId`. A workspace the user has no access
- * to is "not found", exactly like one that does not exist.
+ * to is "not found", exactly like one that does not exist. The access is
+ * cached per node under the documents and memberships it was computed from
+ * (this workspace and the ancestors walked): a change to any of them — a
+ * removal, a new role, a deletion — invalidates it on every node before the
+ * write that made it returns.
  */
 export async function loadWorkspace(ctx: AppContext, workspaceId: string, userId: string): Promise<WorkspaceAccess> {
-  const [workspace, membership] = await Promise.all([
-    ctx.models.Workspace.findById(workspaceId).lean(),
-    findMembership(ctx, workspaceId, userId),
-  ]);
-  if (!workspace) throw notFound('Workspace not found');
-  if (membership && can(membership.role, 'subworkspaces.manage')) return { workspace, role: membership.role, member: true, viaAncestor: false };
-  if (workspace.parentId && (await administersAncestor(ctx, workspace, userId))) {
-    return { workspace, role: 'super_admin', member: membership !== null, viaAncestor: true };
-  }
-  if (membership) return { workspace, role: membership.role, member: true, viaAncestor: false };
-  throw notFound('Workspace not found');
+  const resolved = await ctx.cache.read(
+    `access:${workspaceId}:${userId}`,
+    () => resolveAccess(ctx, workspaceId, userId),
+    (r) => r && [everyOf('workspace'), everyOf('membership'), ...r.readFrom.flatMap((id) => [tagOf('workspace', id), tagOf('membership', membershipId(id, userId))])],
+  );
+  if (!resolved) throw notFound('Workspace not found');
+  return resolved.access;
 }
 
 /**

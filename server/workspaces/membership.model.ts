@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { Role } from '../../shared/schemas/auth.js';
+import { invalidatesCache } from '../cache/cache-hooks.js';
 
 /**
  * A person's membership of one workspace. `_id` is `<workspaceId>:<userId>`,
@@ -36,5 +37,7 @@ const membershipSchema = new Schema<MembershipDoc>(
   },
   { versionKey: false },
 );
+
+membershipSchema.plugin(invalidatesCache('membership'));
 
 export const membershipModel = (conn: Connection) => conn.model<MembershipDoc>('Membership', membershipSchema, 'memberships');

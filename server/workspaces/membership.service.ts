@@ -3,10 +3,12 @@ import type { MembershipView } from '../../shared/schemas/auth.js';
 import type { WorkspaceTreeNode } from '../../shared/schemas/workspaces.js';
 import { membershipId, type MembershipDoc } from './membership.model.js';
 import { findByIds } from '../db/lookups.js';
+import { tagsOf } from '../cache/tags.js';
 
-/** The caller's membership of a workspace, or null: one `_id` lookup. */
+/** The caller's membership of a workspace, or null: one `_id` lookup, through the node cache (which keeps "none" too). */
 export function findMembership(ctx: AppContext, workspaceId: string, userId: string): Promise<MembershipDoc | null> {
-  return ctx.models.Membership.findById(membershipId(workspaceId, userId)).lean();
+  const id = membershipId(workspaceId, userId);
+  return ctx.cache.read(`membership:${id}`, () => ctx.models.Membership.findById(id).lean(), () => tagsOf('membership', id));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { newId } from '../db/ids.js';
+import { invalidatesCache } from '../cache/cache-hooks.js';
 
 export type BillingMode = 'inherited' | 'independent';
 
@@ -49,5 +50,7 @@ const workspaceSchema = new Schema<WorkspaceDoc>(
   },
   { versionKey: false },
 );
+
+workspaceSchema.plugin(invalidatesCache('workspace'));
 
 export const workspaceModel = (conn: Connection) => conn.model<WorkspaceDoc>('Workspace', workspaceSchema, 'workspaces');
