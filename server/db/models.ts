@@ -19,6 +19,7 @@ import { joinDecisionModel, joinRequestModel } from '../join-requests/join-reque
 import { notificationModel } from '../notifications/notification.model.js';
 import { domainClaimModel } from '../domains/domain-claim.model.js';
 import { assetModel, assetShareModel, avatarSlotModel } from '../assets/asset.model.js';
+import { tallyModel } from '../workspaces/tally.model.js';
 
 /** Every model of the app, bound to one connection. */
 export function createModels(conn: Connection) {
@@ -51,6 +52,7 @@ export function createModels(conn: Connection) {
     Asset: assetModel(conn),
     AssetShare: assetShareModel(conn),
     AvatarSlot: avatarSlotModel(conn),
+    Tally: tallyModel(conn),
   };
 }
 

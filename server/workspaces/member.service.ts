@@ -15,6 +15,7 @@ import { announceSeats } from './seat-events.js';
 import { announceSubworkspace } from './workspace.presenter.js';
 import { notify } from '../notifications/notification.service.js';
 import { revokeBelow } from './access.js';
+import { recountMembers } from './membership.service.js';
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -77,6 +78,7 @@ export async function addMembership(
       throw err;
     }
   });
+  await recountMembers(ctx, workspace._id);
   const seat = { created: seatCreated };
   const view = presentMember(membership, user, workspace);
   await ctx.publisher.toWorkspace(workspace._id, 'members', {
@@ -148,6 +150,7 @@ export async function removeMembership(ctx: AppContext, workspace: WorkspaceDoc,
     await ctx.models.Membership.deleteOne({ _id: membership._id });
     return releaseSeatIfUnused(ctx, membership.poolId, userId);
   });
+  await recountMembers(ctx, workspace._id);
   ctx.publisher.removeFromWorkspace(userId, workspace._id);
   if (reason !== 'deleted') await revokeBelow(ctx, workspace, userId);
   if (reason !== 'deleted') {

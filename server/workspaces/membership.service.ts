@@ -4,12 +4,24 @@ import type { WorkspaceTreeNode } from '../../shared/schemas/workspaces.js';
 import { membershipId, type MembershipDoc } from './membership.model.js';
 import { findByIds } from '../db/lookups.js';
 import { tagsOf } from '../cache/tags.js';
+import { readTally, settleTally } from './tally.service.js';
 
 /** The caller's membership of a workspace, or null: one `_id` lookup, through the node cache (which keeps "none" too). */
 export function findMembership(ctx: AppContext, workspaceId: string, userId: string): Promise<MembershipDoc | null> {
   const id = membershipId(workspaceId, userId);
   return ctx.cache.read(`membership:${id}`, () => ctx.models.Membership.findById(id).lean(), () => tagsOf('membership', id));
 }
+
+export const memberTally = (workspaceId: string) => `members:${workspaceId}`;
+const countMembers = async (ctx: AppContext, workspaceId: string) => ({ members: await ctx.models.Membership.countDocuments({ workspaceId }) });
+
+/** How many members the workspace has, as stored (what screens show). */
+export async function memberCountOf(ctx: AppContext, workspaceId: string): Promise<number> {
+  return (await readTally(ctx, memberTally(workspaceId), () => countMembers(ctx, workspaceId))).members;
+}
+
+/** Every membership added or ended ends here: the stored member count follows the memberships. */
+export const recountMembers = (ctx: AppContext, workspaceId: string) => settleTally(ctx, memberTally(workspaceId), () => countMembers(ctx, workspaceId));
 
 /**
  * Whether the person already belongs to a workspace of this account tree:

@@ -4,6 +4,7 @@ import { claimFreeNumber, isDuplicateKey, withLock } from '../db/claims.js';
 import { newId } from '../db/ids.js';
 import type { SeatsView } from '../../shared/schemas/workspaces.js';
 import { seatHolderId, type SeatDoc } from './seat.model.js';
+import { dropTallies, readTally, settleTally } from './tally.service.js';
 
 export const seatLimitReached = () =>
   new AppError('seat_limit_reached', 'All seats are taken. Remove a member or add seats, then try again.');
@@ -25,11 +26,20 @@ export async function seatLimitOf(ctx: AppContext, poolId: string): Promise<numb
   return (pool?.seats.limit ?? 0) + purchases.reduce((sum, p) => sum + p.add, 0);
 }
 
+/** A recount of the pool's seats from its claims and purchases. */
 export async function seatUsage(ctx: AppContext, poolId: string): Promise<SeatsView> {
   const [limit, seats] = await Promise.all([seatLimitOf(ctx, poolId), ctx.models.Seat.find({ poolId }, { kind: 1 }).lean()]);
   const used = seats.filter((s) => s.kind === 'member').length;
   return { limit, used, reserved: seats.length - used };
 }
+
+const seatTally = (poolId: string) => `seats:${poolId}`;
+
+/** The pool's seat counts as stored (what screens show): kept equal to `seatUsage` by every change below. */
+export const seatsOf = (ctx: AppContext, poolId: string): Promise<SeatsView> => readTally(ctx, seatTally(poolId), () => seatUsage(ctx, poolId));
+
+/** Every change of a pool's seats or purchases ends here: the stored counts follow the claims. */
+const recountSeats = (ctx: AppContext, poolId: string) => settleTally(ctx, seatTally(poolId), () => seatUsage(ctx, poolId));
 
 /**
  * Gives `holder` a seat of the pool, or confirms the one it has (a person
@@ -56,6 +66,8 @@ export async function claimSeat(ctx: AppContext, poolId: string, holder: string,
     if (!isDuplicateKey(err)) throw err;
     const winner = await ctx.models.SeatHolder.findById(seatHolderId(poolId, holder)).lean();
     return { seatId: winner!.seatId, created: false };
+  } finally {
+    await recountSeats(ctx, poolId);
   }
 }
 
@@ -65,6 +77,7 @@ export async function releaseSeat(ctx: AppContext, poolId: string, holder: strin
   if (!holding) return false;
   await ctx.models.Seat.deleteOne({ _id: holding.seatId, holder });
   await ctx.models.SeatHolder.deleteOne({ _id: holding._id });
+  await recountSeats(ctx, poolId);
   return true;
 }
 
@@ -94,11 +107,13 @@ export async function transferSeat(ctx: AppContext, poolId: string, from: string
     if (winner && winner.seatId !== holding.seatId) await ctx.models.Seat.deleteOne({ _id: holding.seatId, holder: to });
   }
   await ctx.models.SeatHolder.deleteOne({ _id: holding._id });
+  await recountSeats(ctx, poolId);
   return true;
 }
 
 export async function purchaseSeats(ctx: AppContext, poolId: string, add: number, actorId: string) {
   await ctx.models.SeatPurchase.create({ _id: newId(), poolId, add, actorId });
+  await recountSeats(ctx, poolId);
 }
 
 /** Removes every seat of a pool that no longer exists. */
@@ -107,5 +122,6 @@ export async function dropPool(ctx: AppContext, poolId: string) {
     ctx.models.Seat.deleteMany({ poolId }),
     ctx.models.SeatHolder.deleteMany({ poolId }),
     ctx.models.SeatPurchase.deleteMany({ poolId }),
+    dropTallies(ctx, [seatTally(poolId)]),
   ]);
 }

@@ -2,7 +2,8 @@ import type { AppContext } from '../context.js';
 import type { Role } from '../../shared/schemas/auth.js';
 import type { SubworkspaceView, WorkspaceView } from '../../shared/schemas/workspaces.js';
 import type { WorkspaceDoc } from './workspace.model.js';
-import { seatUsage } from './seat.service.js';
+import { seatsOf } from './seat.service.js';
+import { memberCountOf } from './membership.service.js';
 import { can } from '../../shared/permissions.js';
 
 export const ownsPool = (w: Pick<WorkspaceDoc, '_id' | 'poolId'>) => w.poolId === w._id;
@@ -11,7 +12,7 @@ export const canHaveSubworkspaces = (w: WorkspaceDoc) => w.parentId === null || 
 
 /** `canAllocate` comes from the access module (`mayAllocate`); without it, only a root's own admins may. */
 export async function presentWorkspace(ctx: AppContext, w: WorkspaceDoc, role: Role, canAllocate = w.parentId === null && can(role, 'allocations.manage')): Promise<WorkspaceView> {
-  const [seats, memberCount] = await Promise.all([seatUsage(ctx, w.poolId), ctx.models.Membership.countDocuments({ workspaceId: w._id })]);
+  const [seats, memberCount] = await Promise.all([seatsOf(ctx, w.poolId), memberCountOf(ctx, w._id)]);
   return {
     id: w._id,
     name: w.name,

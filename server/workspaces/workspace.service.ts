@@ -9,6 +9,8 @@ import { dropPool, purchaseSeats, seatUsage } from './seat.service.js';
 import { announceSubworkspace, canHaveSubworkspaces, ownsPool, presentSubworkspace } from './workspace.presenter.js';
 import { announceSeats } from './seat-events.js';
 import { addMembership } from './member.service.js';
+import { memberTally } from './membership.service.js';
+import { dropTallies } from './tally.service.js';
 import { claimDomains, releaseDomains } from '../domains/domain.service.js';
 
 export const workspaceTarget = (w: Pick<WorkspaceDoc, '_id' | 'name'>) => ({ kind: 'workspace', id: w._id, label: w.name });
@@ -146,6 +148,7 @@ export async function announceSubworkspaceCreated(ctx: AppContext, workspace: Wo
 /** Removes the workspace's own record and pool once everything in it is gone; the parent's admins see it go. */
 export async function removeWorkspaceRecord(ctx: AppContext, w: WorkspaceDoc, actorId: string, memberCount: number) {
   await ctx.models.Workspace.deleteOne({ _id: w._id });
+  await dropTallies(ctx, [memberTally(w._id)]);
   await releaseDomains(ctx, w.rootId, w.settings.companyDomains);
   if (ownsPool(w)) await dropPool(ctx, w._id);
   if (!w.parentId) return;
