@@ -6,7 +6,7 @@ import { authOf } from '../http/auth.middleware.js';
 import { idParam, workspaceIdParam } from '../http/params.js';
 import { notFound } from '../http/errors.js';
 import { authorize, loadAuthorized, loadWorkspace, mayAllocate } from './access.js';
-import { changeRole, listMembers, presentMember, removeMembership, transferOwnership } from './member.service.js';
+import { changeRole, presentMember, readMembers, removeMembership, transferOwnership } from './member.service.js';
 import { addPersonByEmail } from '../commands/add-person.js';
 import { presentWorkspace } from './workspace.presenter.js';
 import { membershipId } from './membership.model.js';
@@ -17,7 +17,7 @@ export function memberRoutes(ctx: AppContext): Router {
 
   r.get('/workspaces/:id/members', async (req, res) => {
     const { workspace } = await loadAuthorized(ctx, workspaceIdParam(req.params), authOf(req).user._id, 'members.view');
-    res.json(await listMembers(ctx, workspace, parse(MembersQuerySchema, req.query)));
+    res.json(await readMembers(ctx, workspace, parse(MembersQuerySchema, req.query)));
   });
 
   r.get('/workspaces/:id/members/:userId', async (req, res) => {

@@ -16,6 +16,7 @@ import { announceSubworkspace } from './workspace.presenter.js';
 import { notify } from '../notifications/notification.service.js';
 import { revokeBelow } from './access.js';
 import { recountMembers } from './membership.service.js';
+import { everyOf, membersOf, tagsOf } from '../cache/tags.js';
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -39,6 +40,19 @@ export async function listMembers(ctx: AppContext, workspace: WorkspaceDoc, q: {
     items: page.filter((m) => personOf(m)).map((m) => presentMember(m, personOf(m)!, workspace)),
     nextCursor: rows.length > q.limit ? page[page.length - 1]!._id : null,
   };
+}
+
+/**
+ * A page of members through the node cache, kept under what it was read
+ * from: the workspace's memberships (one added, changed or ended), its
+ * document (the owner) and the people listed (names, emails).
+ */
+export function readMembers(ctx: AppContext, workspace: WorkspaceDoc, q: { limit: number; cursor?: string; q?: string }): Promise<Page<MemberView>> {
+  return ctx.cache.read(
+    `members:${workspace._id}:${JSON.stringify([q.limit, q.cursor ?? null, q.q ?? null])}`,
+    () => listMembers(ctx, workspace, q),
+    (page) => [everyOf('membership'), membersOf(workspace._id), ...tagsOf('workspace', workspace._id), ...tagsOf('user', ...page.items.map((m) => m.userId))],
+  );
 }
 
 /**

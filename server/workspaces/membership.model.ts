@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { Role } from '../../shared/schemas/auth.js';
 import { invalidatesCache } from '../cache/cache-hooks.js';
+import { membersOf } from '../cache/tags.js';
 
 /**
  * A person's membership of one workspace. `_id` is `<workspaceId>:<userId>`,
@@ -38,6 +39,7 @@ const membershipSchema = new Schema<MembershipDoc>(
   { versionKey: false },
 );
 
-membershipSchema.plugin(invalidatesCache('membership'));
+// A membership's `_id` starts with its workspace's: lists of that workspace's members change with it.
+membershipSchema.plugin(invalidatesCache('membership', (id) => [membersOf(id.slice(0, id.indexOf(':')))]));
 
 export const membershipModel = (conn: Connection) => conn.model<MembershipDoc>('Membership', membershipSchema, 'memberships');
