@@ -23,29 +23,31 @@ function idsOf(filter: Record<string, unknown> | undefined): string[] | null {
   return null;
 }
 
-function invalidate(conn: Connection, tags: string[]) {
-  return caches.get(conn)?.invalidate(tags);
+function invalidate(conn: Connection, tags: string[], confirmed: boolean) {
+  return caches.get(conn)?.invalidate(tags, { confirmed });
 }
 
 /**
  * A write through a model with this plugin invalidates the cached entries
  * read from what it touched — the documents its filter names by `_id` (and
  * `alsoTags` of each), else every document of the kind — on this node and then on every node, before
- * the write's promise resolves (see NodeCache.invalidate). No service can
- * forget it, and a write made anywhere (a test, a script on a node) counts.
+ * the write's promise resolves (see NodeCache.invalidate; `confirmed: false`
+ * resolves once sent, for counts a screen shows). No service can forget it,
+ * and a write made anywhere (a test, a script on a node) counts.
  */
-export function invalidatesCache(kind: CachedKind, alsoTags: (id: string) => string[] = () => []) {
+export function invalidatesCache(kind: CachedKind, opts: { alsoTags?: (id: string) => string[]; confirmed?: boolean } = {}) {
+  const { alsoTags = () => [], confirmed = true } = opts;
   const tagsOfIds = (ids: string[]) => ids.flatMap((id) => [tagOf(kind, id), ...alsoTags(id)]);
   return (schema: Schema) => {
     schema.post(QUERY_WRITES, async function (this: Query<unknown, unknown>) {
       const ids = idsOf(this.getFilter());
-      await invalidate(this.model.db, ids ? tagsOfIds(ids) : [everyOf(kind)]);
+      await invalidate(this.model.db, ids ? tagsOfIds(ids) : [everyOf(kind)], confirmed);
     });
     schema.post('save', async function (doc: { _id: unknown; constructor: unknown }) {
-      await invalidate((doc.constructor as Model<unknown>).db, tagsOfIds([String(doc._id)]));
+      await invalidate((doc.constructor as Model<unknown>).db, tagsOfIds([String(doc._id)]), confirmed);
     });
     schema.post('insertMany', async function (this: Model<unknown>, docs: unknown) {
-      await invalidate(this.db, tagsOfIds((docs as Array<{ _id: unknown }>).map((d) => String(d._id))));
+      await invalidate(this.db, tagsOfIds((docs as Array<{ _id: unknown }>).map((d) => String(d._id))), confirmed);
     });
   };
 }

@@ -162,11 +162,13 @@ export class NodeCache {
   /**
    * Marks `tags` changed here, then on every node: resolves once no node
    * will answer from an entry read before the change. Call it after the
-   * write, before replying.
+   * write, before replying. `confirmed: false` only sends it (for counts a
+   * screen shows, where a moment's delay on another node does no harm).
    */
-  async invalidate(tags: readonly string[]): Promise<void> {
+  async invalidate(tags: readonly string[], opts: { confirmed?: boolean } = {}): Promise<void> {
     this.apply(tags);
-    await this.bus?.broadcast(tags);
+    const sent = this.bus?.broadcast(tags);
+    if (opts.confirmed ?? true) await sent;
   }
 
   /** Drops everything this node has cached. */

@@ -40,6 +40,6 @@ const membershipSchema = new Schema<MembershipDoc>(
 );
 
 // A membership's `_id` starts with its workspace's: lists of that workspace's members change with it.
-membershipSchema.plugin(invalidatesCache('membership', (id) => [membersOf(id.slice(0, id.indexOf(':')))]));
+membershipSchema.plugin(invalidatesCache('membership', { alsoTags: (id) => [membersOf(id.slice(0, id.indexOf(':')))] }));
 
 export const membershipModel = (conn: Connection) => conn.model<MembershipDoc>('Membership', membershipSchema, 'memberships');

@@ -23,6 +23,7 @@ const tallySchema = new Schema<TallyDoc>(
   { versionKey: false, minimize: false },
 );
 
-tallySchema.plugin(invalidatesCache('tally'));
+// Counts on a screen: other nodes are told, without holding up the change that moved them.
+tallySchema.plugin(invalidatesCache('tally', { confirmed: false }));
 
 export const tallyModel = (conn: Connection) => conn.model<TallyDoc>('Tally', tallySchema, 'tallies');
