@@ -7,9 +7,9 @@ export function hasRedisServer(): boolean {
   return probe.status === 0;
 }
 
-/** A throw-away Redis on a free loopback port: no persistence, files in `dir`. */
-export async function startRedis(dir: string) {
-  const port = await freePort();
+/** A throw-away Redis on a free loopback port (or `port`, to bring one back): no persistence, files in `dir`. */
+export async function startRedis(dir: string, port?: number) {
+  port ??= await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
     stdio: 'ignore',
   });

@@ -53,3 +53,28 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Run
   });
   return Object.assign(server, { database, config });
 }
+
+/**
+ * Counts the database commands a node sends from now on (it must have been
+ * started with `monitorCommands`): each is one round trip to the database.
+ */
+export function countCommands(server: RunningServer) {
+  const seen: string[] = [];
+  const onCommand = (e: { commandName: string; command: Record<string, unknown> }) => seen.push(`${e.commandName} ${JSON.stringify(e.command[e.commandName])}`);
+  const client = server.ctx.conn.getClient();
+  client.on('commandStarted', onCommand);
+  return {
+    get count() {
+      return seen.length;
+    },
+    get commands() {
+      return [...seen];
+    },
+    reset() {
+      seen.length = 0;
+    },
+    stop() {
+      client.off('commandStarted', onCommand);
+    },
+  };
+}
