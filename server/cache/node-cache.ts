@@ -36,11 +36,24 @@ interface Entry {
   tags: readonly string[];
   /** The invalidation count when the read that filled it began. */
   tick: number;
-  epoch: number;
+  epoch: Epoch;
+}
+
+/** This node's own starts-over and the bus's regained trusts: an entry counts only within the pair it was read in. */
+interface Epoch {
+  local: number;
+  bus: number;
 }
 
 interface Fill {
   promise: Promise<unknown>;
+  began: Began;
+}
+
+interface Began {
+  tick: number;
+  epoch: Epoch;
+  at: number;
 }
 
 /** A few seconds: the longest a node that stopped hearing invalidations could go on answering from memory. */
@@ -96,13 +109,18 @@ export class NodeCache {
     return this.bus === null || this.bus.healthy();
   }
 
-  private epoch() {
-    return this.localEpoch * 1_000_003 + (this.bus?.epoch ?? 0);
+  private epoch(): Epoch {
+    return { local: this.localEpoch, bus: this.bus?.epoch ?? 0 };
+  }
+
+  private inEpoch(epoch: Epoch) {
+    return epoch.local === this.localEpoch && epoch.bus === (this.bus?.epoch ?? 0);
   }
 
   /**
    * The value under `key`: a current entry, or `load()`'s result. Parallel
-   * misses of one key share one load, unless an invalidation came between.
+   * misses of one key share one load, unless an invalidation (or a lapse of
+   * trust, or an entry's lifetime) came between.
    * The result is kept under `tagsOf(value)` if no such tag was invalidated
    * while it loaded.
    */
@@ -111,15 +129,15 @@ export class NodeCache {
     const entry = this.entries.get(key);
     if (entry && this.isCurrent(entry)) return Promise.resolve(entry.value as V);
     const shared = this.fills.get(key);
-    if (shared) return shared.promise as Promise<V>;
+    if (shared && this.inEpoch(shared.began.epoch) && this.clock() - shared.began.at < this.ttlMs) return shared.promise as Promise<V>;
 
-    const began = { tick: this.ticks, epoch: this.epoch(), at: this.clock() };
+    const began: Began = { tick: this.ticks, epoch: this.epoch(), at: this.clock() };
     const promise = load().then((value) => {
       const tags = tagsOf(value);
       if (tags) this.keep(key, value, tags, began);
       return value;
     });
-    const fill: Fill = { promise };
+    const fill: Fill = { promise, began };
     this.fills.set(key, fill);
     const done = () => {
       if (this.fills.get(key) === fill) this.fills.delete(key);
@@ -128,8 +146,8 @@ export class NodeCache {
     return promise;
   }
 
-  private keep(key: string, value: unknown, tags: readonly string[], began: { tick: number; epoch: number; at: number }) {
-    if (!this.trusted() || began.epoch !== this.epoch()) return;
+  private keep(key: string, value: unknown, tags: readonly string[], began: Began) {
+    if (!this.trusted() || !this.inEpoch(began.epoch)) return;
     if (this.clock() - began.at >= this.ttlMs) return;
     const entry: Entry = { value: deepFreeze(value), tags, tick: began.tick, epoch: began.epoch };
     if (!this.isCurrent(entry)) return;
@@ -137,7 +155,7 @@ export class NodeCache {
   }
 
   private isCurrent(entry: Entry): boolean {
-    if (entry.epoch !== this.epoch()) return false;
+    if (!this.inEpoch(entry.epoch)) return false;
     for (const tag of entry.tags) {
       const last = this.invalidated.get(tag);
       if (last && last.tick > entry.tick) return false;
