@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { ERROR_STATUS, type ErrorCode, type FieldIssue } from '../../shared/errors.js';
 import type { Logger } from 'pino';
+import { requestLogger } from './request-log.js';
 
 /** An error a client may see: a stable code, a message for people, optional details. */
 export class AppError extends Error {
@@ -70,8 +71,7 @@ export function toAppError(err: unknown): AppError {
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appError = toAppError(err);
-    // With the request log, `req.log` carries the request id.
-    if (appError.code === 'internal') ((req as { log?: Logger }).log ?? log).error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    if (appError.code === 'internal') requestLogger(req, log).error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     if (res.headersSent) return;
     res.set(appError.headers).status(appError.status).json({ error: appError.toJSON() });
   };
