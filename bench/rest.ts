@@ -1,7 +1,8 @@
 // Permission-checked REST throughput: the console's real endpoints (session
 // lookup → workspace access → query → present) against a bare Express handler
 // that sends the very same bytes, measured in the same run on this machine.
-// Run: npx tsx bench/rest.ts [--seconds=10] [--concurrency=32] [--no-record]
+// The two alternate in slices, so a change of load on the machine falls on both.
+// Run: npx tsx bench/rest.ts [--seconds=10] [--concurrency=32] [--slices=5] [--no-record]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,7 @@ import { machineFacts, recordRun } from './report.js';
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? process.env[name.toUpperCase()] ?? fallback);
 const SECONDS = arg('seconds', 10);
 const CONCURRENCY = arg('concurrency', 32);
+const SLICES = Math.max(1, arg('slices', 5));
 const RECORD = !process.argv.includes('--no-record');
 
 interface Result {
@@ -30,11 +32,12 @@ interface Result {
   errors: number;
 }
 
-/** `concurrency` keep-alive loops hitting `url` for `seconds`. */
-async function load(label: string, url: string, headers: Record<string, string>): Promise<Result> {
+/** A load target: `concurrency` keep-alive loops hitting `url`, run a slice at a time. */
+function target(label: string, url: string, headers: Record<string, string>) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const latencies: number[] = [];
   let errors = 0;
+  let elapsedMs = 0;
   const get = () =>
     new Promise<number>((resolve, reject) => {
       const req = http.get(url, { agent, headers }, (res) => {
@@ -43,22 +46,41 @@ async function load(label: string, url: string, headers: Record<string, string>)
       });
       req.on('error', reject);
     });
-  for (let i = 0; i < 200; i++) await get(); // warm-up
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        const status = await get().catch(() => 0);
-        latencies.push(performance.now() - t0);
-        if (status !== 200) errors++;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  return { label, requests: latencies.length, perSecond: latencies.length / elapsed, latency: summarize(latencies), errors };
+  return {
+    async warmUp() {
+      for (let i = 0; i < 200; i++) await get();
+    },
+    async slice(ms: number) {
+      const started = performance.now();
+      const deadline = started + ms;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (performance.now() < deadline) {
+            const t0 = performance.now();
+            const status = await get().catch(() => 0);
+            latencies.push(performance.now() - t0);
+            if (status !== 200) errors++;
+          }
+        }),
+      );
+      elapsedMs += performance.now() - started;
+    },
+    result(): Result {
+      agent.destroy();
+      return { label, requests: latencies.length, perSecond: latencies.length / (elapsedMs / 1000), latency: summarize(latencies), errors };
+    },
+  };
+}
+
+/** `seconds` of load on each of the two, alternating in `SLICES` slices. */
+async function compare(a: ReturnType<typeof target>, b: ReturnType<typeof target>) {
+  await a.warmUp();
+  await b.warmUp();
+  for (let i = 0; i < SLICES; i++) {
+    await a.slice((SECONDS * 1000) / SLICES);
+    await b.slice((SECONDS * 1000) / SLICES);
+  }
+  return [a.result(), b.result()] as const;
 }
 
 async function main() {
@@ -85,14 +107,13 @@ async function main() {
 
     const rows: Array<{ endpoint: string; real: Result; base: Result }> = [];
     for (const p of endpoints) {
-      const base = await load('bare Express, same body', bareUrl + p, {});
-      const real = await load('console (session + access + query)', node.url + p, cookie);
+      const [base, real] = await compare(target('bare Express, same body', bareUrl + p, {}), target('console (session + access + query)', node.url + p, cookie));
       rows.push({ endpoint: `GET ${p.replace(ws, ':id')}`, real, base });
     }
 
     const m = machineFacts();
     const section = [
-      `## ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC — REST throughput, ${CONCURRENCY} concurrent, ${SECONDS} s each`,
+      `## ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC — REST throughput, ${CONCURRENCY} concurrent, ${SECONDS} s each in ${SLICES} alternating slices`,
       '',
       `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}; Node ${m.node}. Load generator in the same process; embedded FerretDB (SQLite).`,
       '',
