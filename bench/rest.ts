@@ -85,7 +85,8 @@ async function compare(a: ReturnType<typeof target>, b: ReturnType<typeof target
 
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'wsc-bench-rest-'));
-  const db = await startEmbeddedDatabase({ backend: (process.env.EMBEDDED_DB as EmbeddedBackend | undefined) ?? 'postgresql', ferretBinary: defaultFerretBinary(), dataDir: dir, ephemeral: true });
+  const backend = (process.env.EMBEDDED_DB as EmbeddedBackend | undefined) ?? 'postgresql';
+  const db = await startEmbeddedDatabase({ backend, ferretBinary: defaultFerretBinary(), dataDir: dir, ephemeral: true });
   const node = await startConsoleNode(db.uri);
   const bare = http.createServer();
   try {
@@ -115,7 +116,7 @@ async function main() {
     const section = [
       `## ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC — REST throughput, ${CONCURRENCY} concurrent, ${SECONDS} s each in ${SLICES} alternating slices`,
       '',
-      `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}; Node ${m.node}. Load generator in the same process; embedded FerretDB (SQLite).`,
+      `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}; Node ${m.node}. Load generator in the same process; embedded FerretDB on ${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}.`,
       '',
       '| Endpoint | Setup | Requests | Req/s | p50 ms | p99 ms | Non-200 |',
       '|---|---|---:|---:|---:|---:|---:|',
