@@ -59,7 +59,6 @@ export async function startServer(
   const conn: Connection = await connectDatabase(opts.mongoUri);
   const models = createModels(conn);
   await syncIndexes(models);
-  await runMigrations(models, log);
 
   let redis: RedisClientType | null = null;
   if (config.REDIS_URL) {
@@ -67,7 +66,9 @@ export async function startServer(
     redis.on('error', (err) => log.error({ err }, 'redis error'));
     await redis.connect();
   }
+  // Before anything writes: a migration's writes invalidate what the nodes already running have cached.
   const cache = await startNodeCache(conn, redis, log);
+  await runMigrations(models, log);
 
   let boundPort = config.PORT;
   const ctx: AppContext = {
