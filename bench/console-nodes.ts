@@ -15,7 +15,7 @@ export type ClientKind = 'wire' | 'socket.io';
 export type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents> | WireClient;
 
 /** Starts one console node on a free loopback port, silent, without the web app. */
-export function startConsoleNode(mongoUri: string, redisUrl?: string): Promise<RunningServer> {
+export function startConsoleNode(mongoUri: string, redisUrl?: string, env: Record<string, string> = {}): Promise<RunningServer> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -25,6 +25,7 @@ export function startConsoleNode(mongoUri: string, redisUrl?: string): Promise<R
     // The audience is one workspace of N members: give its pool room for all of them.
     DEFAULT_SEATS: '100000',
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    ...env,
   });
   return startServer(config, { mongoUri, log: pino({ level: 'silent' }), webHandler: null });
 }

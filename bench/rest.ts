@@ -14,6 +14,8 @@ import { defaultFerretBinary } from '../server/db/ferretdb.js';
 import { startEmbeddedDatabase, type EmbeddedBackend } from '../server/db/embedded.js';
 import { createSession } from '../server/accounts/session.service.js';
 import { createWorkspace } from '../test/support/factories.js';
+import { createApiKey } from '../server/api-keys/api-key.service.js';
+import { appendEntry } from '../server/credits/ledger.service.js';
 import { startConsoleNode } from './console-nodes.js';
 import { summarize, formatMs, type LatencySummary } from './stats.js';
 import { machineFacts, recordRun } from './report.js';
@@ -87,7 +89,8 @@ async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'wsc-bench-rest-'));
   const backend = (process.env.EMBEDDED_DB as EmbeddedBackend | undefined) ?? 'postgresql';
   const db = await startEmbeddedDatabase({ backend, ferretBinary: defaultFerretBinary(), dataDir: dir, ephemeral: true });
-  const node = await startConsoleNode(db.uri);
+  // The metered call is measured, not its rate limit: the limits are set out of reach.
+  const node = await startConsoleNode(db.uri, undefined, { API_RATE_PER_MINUTE: '1000000', API_WORKSPACE_RATE_PER_MINUTE: '1000000' });
   const bare = http.createServer();
   try {
     const { User } = node.ctx.models;
@@ -98,8 +101,16 @@ async function main() {
     const { token } = await createSession(node.ctx, owner!, {});
     const cookie = { cookie: `sid=${token}` };
 
-    const endpoints = [`/api/workspaces/${ws}`, `/api/workspaces/${ws}/members?limit=20`];
-    const bodies = await Promise.all(endpoints.map(async (p) => (await fetch(node.url + p, { headers: cookie })).text()));
+    // The public API: a key of the workspace, and credits for every call of the run (each call is a ledger entry).
+    await node.ctx.models.Workspace.updateOne({ _id: ws }, { $set: { 'settings.apiAccess': true } });
+    const workspace = (await node.ctx.models.Workspace.findById(ws).lean())!;
+    const { secret } = await createApiKey(node.ctx, workspace, owner!, { name: 'bench' });
+    await appendEntry(node.ctx, { workspaceId: ws, kind: 'api', type: 'purchase', amount: 100_000_000, actorId: owner!, ref: { kind: 'bench', id: 'credits' } });
+    const bearer = { authorization: `Bearer ${secret}` };
+
+    const endpoints = [`/api/workspaces/${ws}`, `/api/workspaces/${ws}/members?limit=20`, '/api/v1/workspace'];
+    const headersOf = (p: string) => (p.startsWith('/api/v1/') ? bearer : cookie);
+    const bodies = await Promise.all(endpoints.map(async (p) => (await fetch(node.url + p, { headers: headersOf(p) })).text()));
     const app = express();
     endpoints.forEach((p, i) => app.get(p.split('?')[0]!, (_req, res) => void res.type('json').send(bodies[i])));
     bare.on('request', app);
@@ -108,7 +119,9 @@ async function main() {
 
     const rows: Array<{ endpoint: string; real: Result; base: Result }> = [];
     for (const p of endpoints) {
-      const [base, real] = await compare(target('bare Express, same body', bareUrl + p, {}), target('console (session + access + query)', node.url + p, cookie));
+      const metered = p.startsWith('/api/v1/');
+      const label = metered ? 'console (key + rate limits + ledger entry)' : 'console (session + access + query)';
+      const [base, real] = await compare(target('bare Express, same body', bareUrl + p, {}), target(label, node.url + p, headersOf(p)));
       rows.push({ endpoint: `GET ${p.replace(ws, ':id')}`, real, base });
     }
 

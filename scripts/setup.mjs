@@ -107,6 +107,16 @@ export function ensurePostgresLinks() {
   }
 }
 
+/**
+ * The ffmpeg binary inside @ffmpeg-installer/<platform> (the renderer's
+ * encoder) needs its run bit, which that package's install script sets and
+ * npm 11 does not run unless approved.
+ */
+export function ensureFfmpegRunBit() {
+  const file = path.join(ROOT, 'node_modules', '@ffmpeg-installer', `${platform()}-${arch()}`, platform() === 'win32' ? 'ffmpeg.exe' : 'ffmpeg');
+  if (existsSync(file) && !(statSync(file).mode & 0o100)) chmodSync(file, 0o755);
+}
+
 const WEB_SOURCES = ['web', 'shared', 'svelte.config.js', 'vite.config.ts'];
 const BUILD_LOCK = path.join(ROOT, '.svelte-kit-build.lock');
 
@@ -157,6 +167,7 @@ export function ensureWebBuild({ quiet = false } = {}) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     ensureDependencies();
+    ensureFfmpegRunBit();
     if (!process.env.MONGODB_URI) {
       ensureFerretDb();
       ensurePostgresLinks();

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: set up what is missing, then run the console with embedded defaults.
 import { spawn } from 'node:child_process';
-import { ensureDependencies, ensureFerretDb, ensurePostgresLinks, ensureWebBuild, ROOT } from './setup.mjs';
+import { ensureDependencies, ensureFerretDb, ensureFfmpegRunBit, ensurePostgresLinks, ensureWebBuild, ROOT } from './setup.mjs';
 
 try {
   ensureDependencies();
   if (!process.env.MONGODB_URI) {
     ensureFerretDb();
     ensurePostgresLinks();
+    ensureFfmpegRunBit();
   }
   ensureWebBuild();
 } catch (err) {

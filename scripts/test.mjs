@@ -4,12 +4,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDependencies, ensureFerretDb, ensurePostgresLinks, ensureWebBuild, ROOT } from './setup.mjs';
+import { ensureDependencies, ensureFerretDb, ensureFfmpegRunBit, ensurePostgresLinks, ensureWebBuild, ROOT } from './setup.mjs';
 
 try {
   ensureDependencies();
   ensureFerretDb();
   ensurePostgresLinks();
+  ensureFfmpegRunBit();
   ensureWebBuild();
 } catch (err) {
   console.error(`[test] setup failed: ${err.message}`);

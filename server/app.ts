@@ -17,6 +17,17 @@ import { joinRequestRoutes } from './join-requests/join-request.routes.js';
 import { notificationRoutes } from './notifications/notification.routes.js';
 import { outboxRoutes } from './mail/outbox.routes.js';
 import { assetRoutes } from './assets/asset.routes.js';
+import { creditRoutes } from './credits/credits.routes.js';
+import { apiKeyRoutes } from './api-keys/api-key.routes.js';
+import { usageRoutes } from './api-keys/usage.routes.js';
+import { publicApiRoutes } from './public-api/public-api.routes.js';
+import { itemRoutes } from './content/item.routes.js';
+import { sharingRoutes } from './sharing/sharing.routes.js';
+import { videoRoutes } from './videos/video.routes.js';
+import { shareRoutes } from './videos/share.routes.js';
+import { captionRoutes } from './videos/captions.routes.js';
+import { publicVideoRoutes } from './videos/public.routes.js';
+import { mountPublicPage } from './videos/public-page.js';
 
 /**
  * The Express app: health probes, the JSON API under `/api`, then the web
@@ -47,12 +58,17 @@ export function createApp(ctx: AppContext, webHandler: RequestHandler | null): E
     if (!ctx.database.up) throw unavailable();
     next();
   });
+  // The public API: bearer keys, no cookie and so no Origin rule; it answers every /api/v1 call itself.
+  api.use(publicApiRoutes(ctx));
   api.use(originCheck(ctx));
+  // A caption track is up to MAX_VTT_BYTES of WebVTT, more once escaped in JSON: its own, larger limit.
+  api.use('/workspaces/:id/videos/:videoId/captions/:lang', express.json({ limit: '450kb', strict: true }));
   api.use(express.json({ limit: '100kb', strict: true }));
   api.use(authRoutes(ctx));
   api.use(publicInvitationRoutes(ctx));
   api.use(publicJoinRoutes(ctx));
   api.use(outboxRoutes(ctx));
+  api.use(publicVideoRoutes(ctx));
   const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
   api.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -67,6 +83,14 @@ export function createApp(ctx: AppContext, webHandler: RequestHandler | null): E
   api.use(joinRequestRoutes(ctx));
   api.use(notificationRoutes(ctx));
   api.use(assetRoutes(ctx));
+  api.use(creditRoutes(ctx));
+  api.use(apiKeyRoutes(ctx));
+  api.use(usageRoutes(ctx));
+  api.use(itemRoutes(ctx));
+  api.use(sharingRoutes(ctx));
+  api.use(videoRoutes(ctx));
+  api.use(shareRoutes(ctx));
+  api.use(captionRoutes(ctx));
   api.use(() => {
     throw notFound('No such API endpoint');
   });
@@ -75,6 +99,8 @@ export function createApp(ctx: AppContext, webHandler: RequestHandler | null): E
 
   // SvelteKit sets its own Content-Security-Policy (with nonces) on pages.
   app.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: https }));
+  // The public share page of a video, server-rendered without the app bundle.
+  mountPublicPage(app, ctx);
   if (webHandler) app.use(webHandler);
   else
     app.use((_req, res) => {

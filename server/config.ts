@@ -46,6 +46,18 @@ const ConfigSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
   DATA_DIR: z.string().min(1).default('.data'),
+  /** Where rendered videos and posters are kept (default `<DATA_DIR>/blobs`); several nodes must share it. */
+  BLOB_DIR: z.string().min(1).optional(),
+  /** Renders one workspace runs at once; the rest wait in order. */
+  RENDER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2),
+  /** Renders one node runs at once, whatever their workspace (each uses about one core). */
+  RENDER_NODE_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(2),
+  /** `ffmpeg` renders for real; `fake` writes a tiny prepared clip with paced progress (tests, demos without CPU to spare). */
+  RENDER_ENGINE: z.enum(['ffmpeg', 'fake']).default('ffmpeg'),
+  /** How long a node's claim on a running render lasts unless renewed (it renews every quarter of it); past it, another node takes the render over. */
+  RENDER_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(20_000),
+  /** How often a node looks for renders to start, take over or finish. */
+  RENDER_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(750),
   FERRETDB_BIN: z.string().min(1).optional(),
   /** The embedded database's storage when MONGODB_URI is not set: PostgreSQL (indexed) or SQLite (unindexed; tiny data only). */
   EMBEDDED_DB: z.enum(['postgresql', 'sqlite']).default('postgresql'),
@@ -65,14 +77,25 @@ const ConfigSchema = z.object({
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TRUST_PROXY: TrustProxySchema.default(false),
   DEFAULT_SEATS: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** The credits a new account starts with, recorded in its ledger as a grant. */
+  DEFAULT_GENERATIVE_CREDITS: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  DEFAULT_API_CREDITS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  /** How long a purchase's or an allocation's Idempotency-Key is remembered (at least a day). */
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).max(720).default(48),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Workspace Console <no-reply@localhost>'),
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   INVITE_MAIL_PER_DAY: z.coerce.number().int().min(1).default(500),
   JOIN_MAX_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  /** Requests for access to items one person may make per hour. */
+  ACCESS_REQUESTS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   TOKEN_LOOKUP_MAX_PER_HOUR: z.coerce.number().int().min(1).default(120),
   VERIFICATION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(48),
   VERIFY_MAIL_PER_HOUR: z.coerce.number().int().min(1).default(5),
+  /** Calls to the public API (`/api/v1`) per minute for one API key. */
+  API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Calls to the public API per minute for one workspace, whichever of its keys makes them. */
+  API_WORKSPACE_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -9,6 +9,7 @@ import type { Mailer } from './mail/mailer.js';
 import type { TrustProxy } from './http/proxy.js';
 import type { DatabaseHealth } from './db/health.js';
 import type { NodeCache } from './cache/node-cache.js';
+import type { BlobStore } from './files/blob-store.js';
 
 /** What every route, socket handler and domain service of one process shares. */
 export interface AppContext {
@@ -30,4 +31,6 @@ export interface AppContext {
   mailer: Mailer;
   /** Which hops may tell the client's address and scheme (`TRUST_PROXY`). */
   trustProxy: TrustProxy;
+  /** Rendered videos and posters (`BLOB_DIR`). */
+  blobs: BlobStore;
 }

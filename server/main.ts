@@ -67,7 +67,9 @@ async function main() {
     console.log('  First run: a demo workspace was created. Sign in with');
     console.log(`    email:    ${demo.email}`);
     console.log(`    password: ${demo.password}`);
-    console.log('  (other demo people: dev@, creator@, viewer@, ana@, sam@demo.example, same password)\n');
+    console.log('  (other demo people: dev@, creator@, viewer@, ana@, sam@demo.example, same password)');
+    if (demo.videoUrl) console.log(`  A published demo video (no sign-in needed): ${demo.videoUrl}`);
+    console.log('');
   }
 }
 

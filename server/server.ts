@@ -1,3 +1,4 @@
+import { BlobStore } from './files/blob-store.js';
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -19,17 +20,24 @@ import { FlexibleRateLimiter } from './http/rate-limit.js';
 import { compileTrustProxy } from './http/proxy.js';
 import { Publisher } from './realtime/publisher.js';
 import { createSocketServer } from './realtime/socket.js';
+import { createCollabServer, type CollabServer } from './collab/collab.server.js';
 import type { AppServer } from './realtime/socket-types.js';
 import { createApp } from './app.js';
 import { startNodeCache } from './cache/start-cache.js';
 import { sweepExpiredSessions } from './accounts/session.service.js';
+import { sweepExpiredUnlocks } from './videos/unlock.service.js';
 import { OutboxMailer, SmtpMailer } from './mail/mailer.js';
 import { expireInvitations } from './invitations/invitation.service.js';
+import { sweepIdempotencyKeys } from './http/idempotency.js';
+import { finishTransfers, sweepTransfers } from './credits/transfer.service.js';
+import { sweepExpiredGrants } from './sharing/grant-sweep.js';
+import { JobRunner } from './jobs/job-runner.js';
 
 export interface RunningServer {
   ctx: AppContext;
   app: Express;
   io: AppServer;
+  collab: CollabServer;
   http: http.Server;
   port: number;
   url: string;
@@ -84,14 +92,19 @@ export async function startServer(
     publicUrl: () => (config.PUBLIC_URL ?? `http://localhost:${boundPort}`).replace(/\/$/, ''),
     now: opts.now ?? (() => new Date()),
     trustProxy: compileTrustProxy(config.TRUST_PROXY),
+    blobs: new BlobStore(path.resolve(config.BLOB_DIR ?? path.join(config.DATA_DIR, 'blobs'))),
     mailer: config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM) : new OutboxMailer(models.Outbox, () => ctx.now()),
   };
+
+  // Credits a process that died left half-moved land before this node serves (younger ones at the next sweep).
+  await finishTransfers(ctx);
 
   const webHandler = opts.webHandler === undefined ? await loadWebHandler() : opts.webHandler;
   const app = createApp(ctx, webHandler);
   const server = http.createServer(app);
   const io = createSocketServer(ctx, server, redis);
   ctx.publisher.attach(io);
+  const collab = createCollabServer(ctx, server);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -104,19 +117,31 @@ export async function startServer(
       await sweepExpiredSessions(ctx);
       await expireInvitations(ctx);
       await ctx.publisher.sweep(config.EVENT_RETENTION_DAYS);
+      await sweepIdempotencyKeys(ctx);
+      await sweepTransfers(ctx);
+      await finishTransfers(ctx);
+      await sweepExpiredGrants(ctx);
+      await sweepExpiredUnlocks(ctx);
     } catch (err) {
       log.warn({ err }, 'sweep failed');
     }
   };
   const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
   sweeper.unref();
+  // Renders: this node runs its share of every workspace's queue (server/jobs).
+  const renders = new JobRunner(ctx);
+  renders.start();
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
       clearInterval(sweeper);
+      // Before the database goes: running renders stop and let their leases go.
+      await renders.stop();
       // Stop accepting first, then end live connections and drain.
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Co-editing sockets first: the HTTP server does not close while an upgraded socket is open.
+      collab.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       server.closeAllConnections?.();
@@ -127,5 +152,5 @@ export async function startServer(
       await conn.close();
     })());
 
-  return { ctx, app, io, http: server, port: boundPort, url: `http://127.0.0.1:${boundPort}`, close };
+  return { ctx, app, io, collab, http: server, port: boundPort, url: `http://127.0.0.1:${boundPort}`, close };
 }

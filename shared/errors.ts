@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   validation_failed: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
+  /** A public video with a password this browser has not given yet. */
+  password_required: 401,
   insufficient_credits: 402,
   forbidden: 403,
   not_found: 404,
@@ -19,6 +21,7 @@ export const ERROR_STATUS = {
   too_large: 413,
   rate_limited: 429,
   internal: 500,
+  not_implemented: 501,
   unavailable: 503,
 } as const;
 

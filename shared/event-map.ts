@@ -2,6 +2,10 @@ import type { Role, UserView } from './schemas/auth.js';
 import type { MemberView, SeatsView, SubworkspaceView, WorkspaceSettingsView } from './schemas/workspaces.js';
 import type { IncomingInvitationView, InvitationView, InviteLinkView, JoinRequestView, MyJoinRequestView, NotificationView } from './schemas/invitations.js';
 import type { AssetView, AvatarSlotsView } from './schemas/assets.js';
+import type { CreditBalanceView, PurchaseView } from './schemas/credits.js';
+import type { CaptionTrackView, VideoShareView, VideoStatus, VideoView } from './schemas/videos.js';
+import type { ApiKeyView } from './schemas/api-keys.js';
+import type { ItemView, AccessRequestView, GeneralAccess } from './schemas/content.js';
 
 /**
  * The data of every event of a workspace's stream, by type: one type per kind
@@ -10,7 +14,14 @@ import type { AssetView, AvatarSlotsView } from './schemas/assets.js';
  */
 export interface WorkspaceEventMap {
   /** Renamed, new image, or settings changed (only the fields that changed). */
-  'workspace.updated': { workspaceId: string; name?: string; imageUrl?: string | null; settings?: WorkspaceSettingsView };
+  'workspace.updated': {
+    workspaceId: string;
+    name?: string;
+    imageUrl?: string | null;
+    settings?: WorkspaceSettingsView;
+    /** The seat pool it draws from (changes with its billing mode). */
+    poolId?: string;
+  };
   'ownership.transferred': { workspaceId: string; ownerId: string; previousOwnerId: string };
   /** The seat counts of a pool the workspace draws from. */
   'seats.updated': { poolId: string; seats: SeatsView };
@@ -41,6 +52,40 @@ export interface WorkspaceEventMap {
   'subworkspace.created': { subworkspace: SubworkspaceView };
   'subworkspace.updated': { subworkspace: SubworkspaceView };
   'subworkspace.deleted': { workspaceId: string; name: string };
+  /** Members: the workspace's balances after a change (purchase, allocation, spending). */
+  'credits.updated': { workspaceId: string; generative: CreditBalanceView; api: CreditBalanceView };
+  /** Admins: a simulated purchase of seats or credits. */
+  'purchase.completed': { workspaceId: string; purchase: PurchaseView };
+  /** Admins of the parent: credits moved to or from a sub-workspace. */
+  'allocation.updated': { workspaceId: string; subworkspaceId: string; generative: number; api: number };
+  /** A sub-workspace switched between its own pool and the parent's. */
+  'billing.updated': { workspaceId: string; billingMode: 'inherited' | 'independent' };
+  /** Those who may manage keys (Developers, Super Admins); never with the secret. */
+  'apiKey.created': { key: ApiKeyView };
+  'apiKey.revoked': { key: ApiKeyView };
+  /** Those who may manage keys: usage moved (throttled, at most about once a second). */
+  'usage.updated': { workspaceId: string };
+  /**
+   * Content: to those who can see the item only (audience `item`), each with
+   * their own `item.access` and `item.manage`.
+   */
+  'item.created': { item: ItemView };
+  'item.updated': { item: ItemView };
+  /** With `descendants`: how many items inside a deleted folder went with it. */
+  'item.deleted': { itemId: string; parentId: string | null; descendants: number };
+  'item.sharing.updated': { item: ItemView; general: GeneralAccess };
+  /**
+   * Videos, to those who can see the video (audience `item`): its render
+   * moved (status changes at once, progress at most about once a second).
+   */
+  'video.updated': { id: string; status: VideoStatus; progress: number; video: VideoView };
+  /** A caption track was added, changed or removed (`track: null`): open players reload it. */
+  'video.captions.updated': { id: string; lang: string; track: CaptionTrackView | null };
+  /** The share page's settings changed (published, password, indexable). */
+  'video.share.updated': { id: string; share: VideoShareView };
+  /** To those who may manage the item: someone asked for access; then the decision. */
+  'accessRequest.created': { request: AccessRequestView };
+  'accessRequest.decided': { request: AccessRequestView };
 }
 
 /**
@@ -51,7 +96,8 @@ export interface WorkspaceEventMap {
 export interface UserEventMap {
   'member.added': { workspaceId: string; role: Role };
   'member.updated': { workspaceId: string; role: Role };
-  'access.revoked': { workspaceId: string; workspaceName: string; reason: 'removed' | 'left' | 'deleted' };
+  /** Lost a workspace, or (with `itemId`) lost access to one item of it. */
+  'access.revoked': { workspaceId: string; workspaceName: string; reason: 'removed' | 'left' | 'deleted' } | { workspaceId: string; itemId: string };
   'notification.created': { notification: NotificationView };
   /** A notification whose subject changed (a join request decided by another admin). */
   'notification.updated': { notification: NotificationView };
@@ -100,6 +146,22 @@ const EVENT_KINDS = {
   'subworkspace.created': 'audited',
   'subworkspace.updated': 'live',
   'subworkspace.deleted': 'audited',
+  'credits.updated': 'live',
+  'purchase.completed': 'audited',
+  'allocation.updated': 'audited',
+  'billing.updated': 'audited',
+  'apiKey.created': 'audited',
+  'apiKey.revoked': 'audited',
+  'usage.updated': 'live',
+  'item.created': 'audited',
+  'item.updated': 'audited',
+  'item.deleted': 'audited',
+  'item.sharing.updated': 'audited',
+  'video.updated': 'live',
+  'video.captions.updated': 'audited',
+  'video.share.updated': 'audited',
+  'accessRequest.created': 'live',
+  'accessRequest.decided': 'audited',
   'access.revoked': 'live',
   'notification.created': 'live',
   'notification.updated': 'live',

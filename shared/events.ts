@@ -5,10 +5,13 @@ export { EVENT_TYPES, type EventType } from './event-map.js';
 import type { EventType } from './event-map.js';
 
 /**
- * Who may see an event of a workspace stream: every member, or its Super
- * Admins only. Events of a user stream are seen by that user only.
+ * Who may see an event of a workspace stream: every member, its Super Admins
+ * only, or those who may manage its API keys (`apiKeys`: Developers and Super
+ * Admins), or — for content (`item`) — the people the access resolver let
+ * see the item when it happened, each with their own access. Events of a user
+ * stream are seen by that user only.
  */
-export type EventAudience = 'members' | 'admins' | 'user';
+export type EventAudience = 'members' | 'admins' | 'apiKeys' | 'item' | 'user';
 
 export interface EventEnvelope<T = Record<string, unknown>> {
   id: string;

@@ -14,6 +14,8 @@ export const ACTIONS = [
   'invitations.manage',
   'joinRequests.decide',
   'seats.purchase',
+  'credits.purchase',
+  'billing.view',
   'subworkspaces.manage',
   'allocations.manage',
   'audit.view',

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import type { AppContext } from '../context.js';
+import { checkAvatarSlots, drawsSlotsFromParent, slotsLeftToGive, withOwnSlotPool } from '../workspaces/avatar-allocation.js';
 import type { AssetKind, AssetView, AvatarSlotsView, CreateAsset, WorkspaceRef } from '../../shared/schemas/assets.js';
 import type { Page } from '../../shared/schemas/workspaces.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -104,8 +105,13 @@ export async function loadVisibleAsset(ctx: AppContext, w: WorkspaceDoc, assetId
   throw notFound('Asset not found');
 }
 
+/** The workspace's slots and how many are used; for an inherited sub-workspace, also what its parent has left to give. */
 export async function avatarSlots(ctx: AppContext, w: WorkspaceDoc): Promise<AvatarSlotsView> {
-  return { limit: w.avatarSlots, used: await ctx.models.AvatarSlot.countDocuments({ workspaceId: w._id }) };
+  const [used, parentAvailable] = await Promise.all([
+    ctx.models.AvatarSlot.countDocuments({ workspaceId: w._id }),
+    drawsSlotsFromParent(w) ? slotsLeftToGive(ctx, w.parentId!) : Promise.resolve(undefined),
+  ]);
+  return { limit: w.avatarSlots, used, ...(parentAvailable === undefined ? {} : { parentAvailable }) };
 }
 
 /** Tells the owner's members and every workspace it is shared into. */
@@ -230,8 +236,13 @@ export async function brandKitLogo(ctx: AppContext, w: WorkspaceDoc, assetId: st
 }
 
 /** Sets the avatar slots allocated to a workspace; members see the new counter live. */
-export async function setAvatarSlots(ctx: AppContext, w: WorkspaceDoc, limit: number, actorId: string): Promise<AvatarSlotsView> {
-  await ctx.models.Workspace.updateOne({ _id: w._id }, { $set: { avatarSlots: limit } });
+export async function setAvatarSlots(ctx: AppContext, workspace: WorkspaceDoc, limit: number, actorId: string): Promise<AvatarSlotsView> {
+  // Checked and written under the lock of the workspace the slots come out of (see workspaces/avatar-allocation.ts).
+  const w = await withOwnSlotPool(ctx, workspace._id, async (w) => {
+    await checkAvatarSlots(ctx, w, limit);
+    await ctx.models.Workspace.updateOne({ _id: w._id }, { $set: { avatarSlots: limit } });
+    return w;
+  });
   const slots = await avatarSlots(ctx, { ...w, avatarSlots: limit });
   await ctx.publisher.toWorkspace(w._id, 'members', {
     type: 'avatarSlots.updated',

@@ -92,6 +92,7 @@ export class NodeCache {
   private ticks = 0;
   private localEpoch = 0;
   private bus: InvalidationBus | null = null;
+  private readonly listeners = new Set<(tags: readonly string[]) => void>();
 
   constructor(opts: NodeCacheOptions = {}) {
     this.ttlMs = opts.ttlMs ?? CACHE_TTL_MS;
@@ -175,6 +176,17 @@ export class NodeCache {
     // A read in flight began before this: later readers start their own.
     this.fills.clear();
     this.forgetOld(at);
+    for (const listener of this.listeners) listener(tags);
+  }
+
+  /**
+   * Hears every invalidation applied on this node — its own writes' and, over
+   * the bus, every other node's — for live state that must follow the
+   * database (co-editing connections). Listeners must not throw or block.
+   */
+  onInvalidate(listener: (tags: readonly string[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /**

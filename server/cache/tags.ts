@@ -4,7 +4,7 @@
  * carries the tags of the documents it was read from, and the kind-wide tag
  * of each, so a write whose documents cannot be named still invalidates it.
  */
-export type CachedKind = 'session' | 'user' | 'workspace' | 'membership' | 'tally';
+export type CachedKind = 'session' | 'user' | 'workspace' | 'membership' | 'tally' | 'apiKey';
 
 export const tagOf = (kind: CachedKind, id: string) => `${kind}:${id}`;
 export const everyOf = (kind: CachedKind) => `${kind}:*`;
@@ -14,3 +14,6 @@ export const membersOf = (workspaceId: string) => `members-of:${workspaceId}`;
 
 /** The tags of an entry read from these documents of one kind. */
 export const tagsOf = (kind: CachedKind, ...ids: string[]) => [everyOf(kind), ...ids.map((id) => tagOf(kind, id))];
+
+/** An item's sharing changed (REST, co-editing, a sweep, an approval): open co-editing documents are rebuilt from the database on every node. */
+export const sharingOf = (itemId: string) => `sharing:${itemId}`;

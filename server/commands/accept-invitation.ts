@@ -3,14 +3,15 @@ import type { Role } from '../../shared/schemas/auth.js';
 import { AppError, forbidden } from '../http/errors.js';
 import type { UserDoc } from '../accounts/user.model.js';
 import { markVerified } from '../accounts/email-verification.service.js';
-import { transferSeat } from '../workspaces/seat.service.js';
+import { transferSeat, withPersonSeat } from '../workspaces/seat.service.js';
+import { releaseSeatIfUnused } from '../workspaces/pool-move.js';
 import { userHolder } from '../workspaces/seat.model.js';
 import { announceSeats } from '../workspaces/seat-events.js';
 import { addMembership } from '../workspaces/member.service.js';
 import { membershipId } from '../workspaces/membership.model.js';
 import type { InvitationDoc } from '../invitations/invitation.model.js';
 import type { WorkspaceDoc } from '../workspaces/workspace.model.js';
-import { announceAccepted, closeInvitation, decide, endedError, holderOf, openOwnInvitation, openToken, undecide } from '../invitations/invitation.service.js';
+import { announceAccepted, closeInvitation, decide, endedError, holderOf, openOwnInvitation, openToken, releaseInvitationSeat, undecide } from '../invitations/invitation.service.js';
 
 /**
  * Accepting an invitation, exactly once however many tabs or clicks race:
@@ -40,7 +41,11 @@ async function accept(ctx: AppContext, inv: InvitationDoc, workspace: WorkspaceD
     }
   }
   const closed = await closeInvitation(ctx, inv, 'accepted', user._id);
+  // A billing switch of the workspace meanwhile: the seat handed over stays only if the membership draws from its pool, and the seat a switch reserved for the invitation elsewhere goes.
+  if (moved) await withPersonSeat(ctx, inv.poolId, user._id, () => releaseSeatIfUnused(ctx, inv.poolId, user._id));
+  const freed = await releaseInvitationSeat(ctx, inv);
   if (moved) await announceSeats(ctx, inv.poolId, user._id);
+  for (const poolId of freed.filter((p) => p !== inv.poolId || !moved)) await announceSeats(ctx, poolId, user._id);
   await announceAccepted(ctx, closed, workspace, user);
   return { workspaceId: workspace._id, role };
 }

@@ -41,8 +41,10 @@ export async function claimFreeNumber(limit: number, taken: Iterable<number>, in
   return null;
 }
 
-/** A lock older than this was left by a process that died in its critical section. */
+/** A lock not renewed for this long was left by a process that died in its critical section. */
 const STALE_LOCK_MS = 30_000;
+/** A holder renews its lock this often, so a long critical section (a billing switch of a big workspace) is never taken for a dead one. */
+const LOCK_RENEW_MS = 10_000;
 const LOCK_WAIT_MS = 15_000;
 
 /**
@@ -53,8 +55,9 @@ const LOCK_WAIT_MS = 15_000;
  * neither database makes atomic. Waiters retry with jitter; a stale lock
  * is broken.
  */
-export async function withLock<T>(locks: Model<LockDoc>, key: string, work: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
+export async function withLock<T>(locks: Model<LockDoc>, key: string, work: () => Promise<T>, opts: { waitMs?: number } = {}): Promise<T> {
+  const waitMs = opts.waitMs ?? LOCK_WAIT_MS;
+  const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
     const at = new Date();
     try {
@@ -64,13 +67,18 @@ export async function withLock<T>(locks: Model<LockDoc>, key: string, work: () =
       if (!isDuplicateKey(err)) throw err;
       const held = await locks.findById(key).lean();
       if (held && Date.now() - held.at.getTime() > STALE_LOCK_MS) await locks.deleteOne({ _id: key, at: held.at });
-      if (Date.now() > deadline) throw new Error(`lock ${key} stayed busy for ${LOCK_WAIT_MS} ms`);
+      if (Date.now() > deadline) throw new Error(`lock ${key} stayed busy for ${waitMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 + attempt * 2) * (0.5 + Math.random())));
     }
   }
+  const renew = setInterval(() => {
+    locks.updateOne({ _id: key }, { $set: { at: new Date() } }).catch(() => undefined);
+  }, LOCK_RENEW_MS);
+  renew.unref();
   try {
     return await work();
   } finally {
+    clearInterval(renew);
     await locks.deleteOne({ _id: key });
   }
 }

@@ -20,6 +20,15 @@ import { notificationModel } from '../notifications/notification.model.js';
 import { domainClaimModel } from '../domains/domain-claim.model.js';
 import { assetModel, assetShareModel, avatarSlotModel } from '../assets/asset.model.js';
 import { tallyModel } from '../workspaces/tally.model.js';
+import { ledgerEntryModel, purchaseModel, transferModel } from '../credits/ledger.model.js';
+import { idempotencyModel } from '../http/idempotency.model.js';
+import { apiKeyModel } from '../api-keys/api-key.model.js';
+import { usageRollupModel } from '../api-keys/usage-rollup.model.js';
+import { accessRequestModel, grantModel, itemModel } from '../content/item.model.js';
+import { accessDecisionModel } from '../sharing/access-decision.model.js';
+import { captionTrackModel, publicLinkModel, videoModel } from '../videos/video.model.js';
+import { renderAttemptModel, renderJobModel, renderOutcomeModel, renderSlotModel } from '../jobs/job.model.js';
+import { videoUnlockModel } from '../videos/unlock.model.js';
 
 /** Every model of the app, bound to one connection. */
 export function createModels(conn: Connection) {
@@ -53,6 +62,24 @@ export function createModels(conn: Connection) {
     AssetShare: assetShareModel(conn),
     AvatarSlot: avatarSlotModel(conn),
     Tally: tallyModel(conn),
+    LedgerEntry: ledgerEntryModel(conn),
+    Transfer: transferModel(conn),
+    Purchase: purchaseModel(conn),
+    Idempotency: idempotencyModel(conn),
+    ApiKey: apiKeyModel(conn),
+    UsageRollup: usageRollupModel(conn),
+    Item: itemModel(conn),
+    Grant: grantModel(conn),
+    AccessRequest: accessRequestModel(conn),
+    AccessDecision: accessDecisionModel(conn),
+    Video: videoModel(conn),
+    CaptionTrack: captionTrackModel(conn),
+    PublicLink: publicLinkModel(conn),
+    RenderJob: renderJobModel(conn),
+    RenderAttempt: renderAttemptModel(conn),
+    RenderSlot: renderSlotModel(conn),
+    RenderOutcome: renderOutcomeModel(conn),
+    VideoUnlock: videoUnlockModel(conn),
   };
 }
 

@@ -47,6 +47,9 @@ export function issuesOf(error: ZodError): FieldIssue[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 
+/** A single field the client got wrong, said like a schema's refusal. */
+export const invalidField = (path: string, message: string) => new AppError('validation_failed', message, [{ path, message }]);
+
 export const validationFailed = (error: ZodError) =>
   new AppError('validation_failed', 'Some fields are not valid', issuesOf(error));
 

@@ -15,6 +15,7 @@ import type { WorkspaceDoc } from '../workspaces/workspace.model.js';
 import { claimSeat, releaseSeat } from '../workspaces/seat.service.js';
 import { invitationHolder } from '../workspaces/seat.model.js';
 import { announceSeats } from '../workspaces/seat-events.js';
+import { followWorkspacePool } from '../workspaces/pool-move.js';
 import { membershipId } from '../workspaces/membership.model.js';
 import { notify, settleNotifications } from '../notifications/notification.service.js';
 import { pendingInvitationKey, type InvitationDoc } from './invitation.model.js';
@@ -123,12 +124,44 @@ export async function closeInvitation(ctx: AppContext, inv: InvitationDoc, outco
   return closed;
 }
 
+/**
+ * Moves a pending invitation's reserved seat to pool `to` (its workspace
+ * switched billing): the seat there first, then the invitation points at
+ * it, then the old seat is freed. One that ended meanwhile keeps no seat
+ * (whoever ends an invitation frees the seat of the pool it then names, see
+ * `releaseInvitationSeat`). When `to` is full: `seat_limit_reached`, nothing changed.
+ */
+export async function moveInvitationSeat(ctx: AppContext, invitationId: string, to: string): Promise<void> {
+  const inv = await ctx.models.Invitation.findById(invitationId).lean();
+  // Gone meanwhile (a failed invite is deleted): a seat a switch reserved for it ahead goes too.
+  if (!inv) return void (await releaseSeat(ctx, to, invitationHolder(invitationId)));
+  if (inv.poolId === to) return;
+  if (inv.status === 'sent') await claimSeat(ctx, to, holderOf(inv), 'invitation');
+  await ctx.models.Invitation.updateOne({ _id: inv._id }, { $set: { poolId: to } });
+  if ((await ctx.models.Invitation.findById(inv._id, { status: 1 }).lean())?.status !== 'sent') await releaseSeat(ctx, to, holderOf(inv));
+  await releaseSeat(ctx, inv.poolId, holderOf(inv));
+}
+
+/**
+ * Frees the seat an invitation that just ended (or was deleted) held: in
+ * the pool it named when it was read, the one it names now, and the one its
+ * workspace draws from now (a billing switch may have moved it, or reserved
+ * ahead for it, in between; an ended invitation holds no seat anywhere).
+ * Resolves to the pools a seat was freed in.
+ */
+export async function releaseInvitationSeat(ctx: AppContext, inv: Pick<InvitationDoc, '_id' | 'poolId' | 'workspaceId'>): Promise<string[]> {
+  const [now, workspace] = await Promise.all([ctx.models.Invitation.findById(inv._id, { poolId: 1 }).lean(), ctx.models.Workspace.findById(inv.workspaceId, { poolId: 1 }).lean()]);
+  const pools = [...new Set([inv.poolId, now?.poolId ?? inv.poolId, workspace?.poolId ?? inv.poolId])];
+  const freed = await Promise.all(pools.map((p) => releaseSeat(ctx, p, holderOf(inv))));
+  return pools.filter((_, i) => freed[i]);
+}
+
 /** Ends a pending invitation that was not accepted: its seat is freed, admins and the invitee see it. */
 async function endUnaccepted(ctx: AppContext, inv: InvitationDoc, outcome: Exclude<InvitationOutcome, 'accepted'>, actorId: string | null, audit: boolean) {
   const closed = await closeInvitation(ctx, inv, outcome);
-  const freed = await releaseSeat(ctx, inv.poolId, holderOf(inv));
+  const freed = await releaseInvitationSeat(ctx, inv);
   await announce(ctx, closed, outcome === 'revoked' ? 'invitation.revoked' : 'invitation.updated', actorId, audit ? { before: { status: 'sent' }, after: { status: outcome, role: inv.role } } : undefined);
-  if (freed) await announceSeats(ctx, inv.poolId, actorId);
+  for (const poolId of freed) await announceSeats(ctx, poolId, actorId);
   await tellInvitee(ctx, closed, actorId);
   return closed;
 }
@@ -189,8 +222,11 @@ async function inviteOne(ctx: AppContext, workspace: WorkspaceDoc, inviter: User
   }
   try {
     await claimSeat(ctx, workspace.poolId, holderOf(inv), 'invitation');
+    // The workspace may have switched its billing meanwhile: the seat is reserved in the pool it draws from.
+    inv.poolId = await followWorkspacePool(ctx, workspace._id, inv.poolId, (to) => moveInvitationSeat(ctx, inv._id, to));
   } catch (err) {
     await ctx.models.Invitation.deleteOne({ _id: inv._id });
+    await releaseInvitationSeat(ctx, inv);
     if (err instanceof AppError) return { ok: false, email, code: err.code, message: err.message };
     throw err;
   }
@@ -228,7 +264,7 @@ export async function createInvitations(ctx: AppContext, workspace: WorkspaceDoc
     if (result.ok) created.push(result.invitation);
     else failed.push({ email: result.email, code: result.code, message: result.message });
   }
-  if (created.length) await announceSeats(ctx, workspace.poolId, inviter._id);
+  if (created.length) await announceSeats(ctx, (await ctx.models.Workspace.findById(workspace._id, { poolId: 1 }).lean())?.poolId ?? workspace.poolId, inviter._id);
   return { created, failed };
 }
 
@@ -271,10 +307,15 @@ export async function resendInvitation(ctx: AppContext, workspace: WorkspaceDoc,
       if (isDuplicateKey(err)) throw conflict('A newer invitation for this address is pending');
       throw err;
     }
+    // An expired invitation reserves its seat again in the pool the workspace draws from now (its billing may have changed since).
+    const poolId = workspace.poolId;
     try {
-      await claimSeat(ctx, inv.poolId, holderOf(inv), 'invitation');
+      await ctx.models.Invitation.updateOne({ _id: inv._id }, { $set: { poolId } });
+      await claimSeat(ctx, poolId, holderOf(inv), 'invitation');
+      reopened.poolId = await followWorkspacePool(ctx, workspace._id, poolId, (to) => moveInvitationSeat(ctx, inv._id, to));
     } catch (err) {
       await ctx.models.Invitation.updateOne({ _id: inv._id }, { $set: { pendingKey: `done:${inv._id}` } });
+      await releaseInvitationSeat(ctx, { _id: inv._id, poolId, workspaceId: inv.workspaceId });
       throw err;
     }
     Object.assign(renewed, reopened);
@@ -288,7 +329,7 @@ export async function resendInvitation(ctx: AppContext, workspace: WorkspaceDoc,
   await mailInvitation(ctx, workspace, renewed, token, inviter.name);
   await announce(ctx, renewed, 'invitation.updated', actor._id, { before: { status: inv.status, expiresAt: inv.expiresAt.toISOString() }, after: { status: 'sent', expiresAt: renewed.expiresAt.toISOString(), resent: true } });
   if (inv.status === 'expired') {
-    await announceSeats(ctx, inv.poolId, actor._id);
+    await announceSeats(ctx, renewed.poolId, actor._id);
     await tellInvitee(ctx, renewed, actor._id);
   }
   return presentInvitation(renewed, inviter);
@@ -311,7 +352,7 @@ export async function dropWorkspaceInvitations(ctx: AppContext, workspace: Works
   for (const inv of pending) {
     if (await decide(ctx, inv, 'revoked', actorId)) continue;
     await closeInvitation(ctx, inv, 'revoked');
-    if (await releaseSeat(ctx, inv.poolId, holderOf(inv))) await announceSeats(ctx, inv.poolId, actorId);
+    for (const poolId of await releaseInvitationSeat(ctx, inv)) await announceSeats(ctx, poolId, actorId);
     await tellInvitee(ctx, { ...inv, status: 'revoked', decidedAt: ctx.now() }, actorId);
   }
   await ctx.models.InviteToken.deleteMany({ workspaceId: workspace._id, kind: 'invitation' });

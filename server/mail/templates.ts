@@ -57,6 +57,20 @@ export function joinDecisionMail(locale: Locale, to: string, p: { workspace: str
     : { to, subject: `Your request to join ${p.workspace} was declined`, ...layout([`Your request to join “${p.workspace}” was declined.`]) };
 }
 
+/** To whom asked for access to an item: the item is named only once access is given. */
+export function accessDecisionMail(locale: Locale, to: string, p: { item: string | null; approved: boolean; role: 'view' | 'edit'; url: string }): Mail {
+  if (locale === 'fr') {
+    const role = p.role === 'edit' ? 'modification' : 'consultation';
+    return p.approved
+      ? { to, subject: `Accès accordé\u00a0: ${p.item}`, ...layout([`Votre demande d’accès à «\u00a0${p.item}\u00a0» a été acceptée (${role}).`], { label: 'Ouvrir', url: p.url }) }
+      : { to, subject: 'Votre demande d’accès a été refusée', ...layout(['Votre demande d’accès a été refusée.']) };
+  }
+  const role = p.role === 'edit' ? 'can edit' : 'can view';
+  return p.approved
+    ? { to, subject: `Access granted: ${p.item}`, ...layout([`Your request for access to “${p.item}” was approved (${role}).`], { label: 'Open it', url: p.url }) }
+    : { to, subject: 'Your request for access was declined', ...layout(['Your request for access was declined.']) };
+}
+
 export function verificationMail(locale: Locale, to: string, p: { name: string; url: string; expiresAt: Date }): Mail {
   const date = p.expiresAt.toLocaleString(locale === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
   if (locale === 'fr') {

@@ -10,7 +10,12 @@ export type NotificationType =
   | 'invitation.declined'
   | 'member.added'
   | 'member.roleChanged'
-  | 'member.removed';
+  | 'member.removed'
+  | 'accessRequest.created'
+  | 'accessRequest.approved'
+  | 'accessRequest.denied'
+  | 'video.completed'
+  | 'video.failed';
 
 /** One entry of a person's notifications panel. */
 export interface NotificationDoc {

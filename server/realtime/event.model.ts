@@ -1,11 +1,12 @@
 import { Schema, type Connection } from 'mongoose';
 import { bucketKey } from '../db/history.js';
+import { linkId, seqOfLink } from '../db/chain.js';
 import type { EventAudience, EventType } from '../../shared/events.js';
 
 /**
  * A stored domain event: the audit trail and the replay cursor. Events form
- * streams (`workspace:<id>` or `user:<id>`) numbered 1, 2, 3… by an atomic
- * counter; `_id` is `<stream>:<zero-padded seq>`, so ids sort in stream order.
+ * streams (`workspace:<id>` or `user:<id>`) numbered 1, 2, 3… as a chain
+ * (db/chain.ts); `_id` is `<stream>:<zero-padded seq>`, so ids sort in stream order.
  */
 export interface EventDoc {
   _id: string;
@@ -19,6 +20,11 @@ export interface EventDoc {
   data: Record<string, unknown>;
   /** `<stream>#<floor(seq / EVENT_BUCKET_SIZE)>`: a replay reads the buckets after its cursor, not the stream. */
   bucket: string;
+  /**
+   * Audience `item` only: who could see the item when it happened, each with
+   * what is theirs in `data.item` (their `access` and `manage`).
+   */
+  recipients?: Record<string, Record<string, unknown>> | null;
 }
 
 export const EVENT_BUCKET_SIZE = 100;
@@ -37,6 +43,7 @@ const eventSchema = new Schema<EventDoc>(
     at: { type: Date, required: true },
     data: { type: Schema.Types.Mixed, default: {} },
     bucket: { type: String, required: true, index: true },
+    recipients: { type: Schema.Types.Mixed, default: null },
   },
   { versionKey: false, minimize: false },
 );
@@ -45,7 +52,7 @@ eventSchema.index({ at: 1 });
 
 export const eventModel = (conn: Connection) => conn.model<EventDoc>('Event', eventSchema, 'events');
 
-/** Monotonic counters, one document per name, bumped with a single atomic `$inc`. */
+/** The newest number of each chain, a hint that may lag, never lead (db/chain.ts). */
 export interface CounterDoc {
   _id: string;
   seq: number;
@@ -53,11 +60,7 @@ export interface CounterDoc {
 const counterSchema = new Schema<CounterDoc>({ _id: { type: String, required: true }, seq: { type: Number, default: 0 } }, { versionKey: false });
 export const counterModel = (conn: Connection) => conn.model<CounterDoc>('Counter', counterSchema, 'counters');
 
-export const eventId = (stream: string, seq: number) => `${stream}:${String(seq).padStart(12, '0')}`;
-
+/** A stream is a chain (db/chain.ts): event ids are its entry ids. */
+export const eventId = linkId;
 /** The sequence number of an event id of `stream`, or null when the id belongs elsewhere. */
-export function seqOf(stream: string, id: string): number | null {
-  if (!id.startsWith(stream + ':')) return null;
-  const n = Number(id.slice(stream.length + 1));
-  return Number.isSafeInteger(n) && n >= 0 ? n : null;
-}
+export const seqOf = seqOfLink;

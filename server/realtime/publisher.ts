@@ -5,20 +5,25 @@ import type { EventAudience, EventEnvelope } from '../../shared/events.js';
 import type { EventType, UserEventMap, UserEventType, WorkspaceEventMap, WorkspaceEventType } from '../../shared/event-map.js';
 import type { Models } from '../db/models.js';
 import { eventBucket, eventBucketNo, EVENT_BUCKET_SIZE, eventId, seqOf, type EventDoc } from './event.model.js';
-import { isDuplicateKey } from '../db/claims.js';
+import { ChainWriter } from '../db/chain.js';
 import { newId } from '../db/ids.js';
 import { auditBucket } from '../audit/audit.model.js';
 
 /** How many missed events a reconnecting client is sent; past that it reloads instead. */
 export const MAX_REPLAY = 500;
-const MAX_CLAIM_ATTEMPTS = 1000;
 
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
   session: (sessionId: string) => `session:${sessionId}`,
   workspace: (workspaceId: string) => `workspace:${workspaceId}`,
   workspaceAdmins: (workspaceId: string) => `workspace:${workspaceId}:admins`,
+  /** Those who may manage the workspace's API keys (`can(role, 'apiKeys.manage')`). */
+  workspaceApiKeys: (workspaceId: string) => `workspace:${workspaceId}:api-keys`,
 };
+
+/** The room of a workspace event's audience (content events go to each recipient's own room instead). */
+const roomOf = (workspaceId: string, audience: Exclude<EventAudience, 'user' | 'item'>) =>
+  audience === 'admins' ? rooms.workspaceAdmins(workspaceId) : audience === 'apiKeys' ? rooms.workspaceApiKeys(workspaceId) : rooms.workspace(workspaceId);
 
 /** An event to publish: its type and the data the event map gives that type. */
 export interface PublishInput<T extends EventType = EventType, D = unknown> {
@@ -40,6 +45,13 @@ export function toEnvelope(doc: EventDoc): EventEnvelope {
   return { id: doc._id, type: doc.type, workspaceId: doc.workspaceId, actorId: doc.actorId, at: doc.at.toISOString(), data: doc.data };
 }
 
+/** A content event as one recipient sees it: their own part merged into `data.item`. */
+export function personalize(envelope: EventEnvelope, own: Record<string, unknown> | undefined): EventEnvelope {
+  const item = envelope.data.item;
+  if (!own || !item || typeof item !== 'object') return envelope;
+  return { ...envelope, data: { ...envelope.data, item: { ...(item as Record<string, unknown>), ...own } } };
+}
+
 /**
  * The one way a state change reaches screens. A domain service calls it after
  * its write succeeded; the event is stored first (audit trail and replay
@@ -47,22 +59,43 @@ export function toEnvelope(doc: EventDoc): EventEnvelope {
  */
 export class Publisher {
   private io: Server | null = null;
-  private readonly queues = new Map<string, Promise<EventDoc>>();
-  private readonly nextSeq = new Map<string, number>();
+  /** Streams are chains (db/chain.ts): one publish at a time per stream on this node, events leave in sequence order. */
+  private readonly streams: ChainWriter<EventDoc>;
 
   constructor(
     private readonly models: Models,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.streams = new ChainWriter(models.Event, models.Counter, (err, stream) => this.log.warn({ err, stream }, 'event counter hint not updated'));
+  }
 
   attach(io: Server) {
     this.io = io;
   }
 
-  /** An event of a workspace, seen by its members or by its Super Admins only. */
-  async toWorkspace<T extends WorkspaceEventType>(workspaceId: string, audience: Exclude<EventAudience, 'user'>, input: WorkspaceEventInput<T>) {
-    const room = audience === 'admins' ? rooms.workspaceAdmins(workspaceId) : rooms.workspace(workspaceId);
+  /** An event of a workspace, seen by its members, by its Super Admins only, or by those who may manage its API keys. */
+  async toWorkspace<T extends WorkspaceEventType>(workspaceId: string, audience: Exclude<EventAudience, 'user' | 'item'>, input: WorkspaceEventInput<T>) {
+    const room = roomOf(workspaceId, audience);
     const envelope = await this.publish(rooms.workspace(workspaceId), room, workspaceId, audience, input);
+    await this.audit(workspaceId, envelope, input);
+    return envelope;
+  }
+
+  /**
+   * A content event of a workspace's stream, for the people who can see the
+   * item (the access resolver's answer, computed by the caller): `recipients`
+   * maps each one's user id to what is theirs in `data.item` (`access`,
+   * `manage`). Stored once, pushed to each recipient's own room, replayed
+   * only to them.
+   */
+  async toItemViewers<T extends WorkspaceEventType>(workspaceId: string, recipients: Record<string, Record<string, unknown>>, input: WorkspaceEventInput<T>) {
+    const envelope = await this.publish(rooms.workspace(workspaceId), null, workspaceId, 'item', input, recipients);
+    for (const [userId, own] of Object.entries(recipients)) this.io?.to(rooms.user(userId)).emit('event', personalize(envelope, own));
+    await this.audit(workspaceId, envelope, input);
+    return envelope;
+  }
+
+  private async audit<T extends WorkspaceEventType>(workspaceId: string, envelope: EventEnvelope, input: WorkspaceEventInput<T>) {
     if (input.audit) {
       const seq = seqOf(rooms.workspace(workspaceId), envelope.id) ?? 0;
       await this.models.Audit.create({
@@ -78,7 +111,6 @@ export class Publisher {
         at: new Date(envelope.at),
       });
     }
-    return envelope;
   }
 
   /** An event for one person (e.g. `notification.created`), on every tab they have open. */
@@ -86,68 +118,29 @@ export class Publisher {
     return this.publish(rooms.user(userId), rooms.user(userId), input.workspaceId ?? null, 'user', input);
   }
 
-  private publish(stream: string, room: string, workspaceId: string | null, audience: EventAudience, input: PublishInput) {
-    // One publish at a time per stream on this node: events leave in sequence
-    // order and this node's writers never collide on a sequence number.
-    const previous = this.queues.get(stream) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => this.store(stream, workspaceId, audience, input));
-    this.queues.set(stream, next);
-    void next.finally(() => {
-      if (this.queues.get(stream) === next) this.queues.delete(stream);
-    }).catch(() => {});
-    return next.then((doc) => {
-      const envelope = toEnvelope(doc);
-      this.io?.to(room).emit('event', envelope);
-      this.advanceHint(stream, doc.seq);
-      return envelope;
-    });
-  }
-
-  /**
-   * Moves the stream's counter, the hint of its newest number, after the emit:
-   * the stored event alone is what claims the number, so screens need not
-   * wait for the hint. It may lag, never lead (`$max`); a lost update only
-   * makes the next node that starts this stream try a few taken numbers.
-   */
-  private advanceHint(stream: string, seq: number) {
-    this.models.Counter.updateOne({ _id: stream }, { $max: { seq } }, { upsert: true }).catch((err: unknown) => {
-      if (!isDuplicateKey(err)) this.log.warn({ err, stream }, 'event counter hint not updated');
-    });
-  }
-
-  /**
-   * Stores an event under the next sequence number of its stream. The number
-   * is claimed by inserting `_id` = `<stream>:<seq>` (see db/claims.ts): if
-   * another node took it, the insert fails and the next number is tried.
-   */
-  private async store(stream: string, workspaceId: string | null, audience: EventAudience, input: PublishInput): Promise<EventDoc> {
-    let seq = this.nextSeq.get(stream) ?? (await this.hintOf(stream)) + 1;
-    for (let attempt = 0; ; attempt++) {
-      const doc: EventDoc = {
-        _id: eventId(stream, seq),
+  /** Stores the event under the next number of its stream, then pushes it to the room the server chose. */
+  private async publish(stream: string, room: string | null, workspaceId: string | null, audience: EventAudience, input: PublishInput, recipients: Record<string, Record<string, unknown>> | null = null) {
+    const doc = await this.streams.append(stream, {
+      next: ({ seq }) => ({
         stream,
-        seq,
         type: input.type,
         workspaceId,
         actorId: input.actorId,
         audience,
         at: new Date(),
         data: input.data as Record<string, unknown>,
-        bucket: eventBucket(stream, seq),
-      };
-      try {
-        await this.models.Event.create(doc);
-        this.nextSeq.set(stream, seq + 1);
-        return doc;
-      } catch (err) {
-        if (!isDuplicateKey(err) || attempt >= MAX_CLAIM_ATTEMPTS) throw err;
-        seq = Math.max(seq + 1, (await this.hintOf(stream)) + 1);
-      }
-    }
+        bucket: eventBucket(stream, seq + 1),
+        recipients,
+      }),
+    });
+    const envelope = toEnvelope(doc);
+    if (room) this.io?.to(room).emit('event', envelope);
+    return envelope;
   }
 
-  private async hintOf(stream: string): Promise<number> {
-    return (await this.models.Counter.findById(stream).lean())?.seq ?? 0;
+  /** The newest number of a stream this node can tell: the hint (which lags another node's emit by a moment) or what it wrote itself. */
+  private async newestOf(stream: string): Promise<number> {
+    return Math.max(await this.streams.hintOf(stream), this.streams.knownSeq(stream));
   }
 
   /**
@@ -157,8 +150,7 @@ export class Publisher {
    * lags only replays events the client then recognises as seen.
    */
   async cursorOf(stream: string): Promise<string | null> {
-    const counter = await this.models.Counter.findById(stream).lean();
-    const seq = Math.max(counter?.seq ?? 0, (this.nextSeq.get(stream) ?? 1) - 1);
+    const seq = await this.newestOf(stream);
     return seq > 0 ? eventId(stream, seq) : null;
   }
 
@@ -171,12 +163,12 @@ export class Publisher {
    * history: a stream's numbers have no gaps, so a bucket not full to its end
    * is the last one, unless the counter (a hint that may lag) says more came.
    * A gap — events stored before buckets were — also means reload.
+   * Content events are replayed to their recipients only (`userId`), as each saw them.
    */
-  async replay(stream: string, since: string, maySee: (audience: EventAudience) => boolean) {
+  async replay(stream: string, since: string, maySee: (audience: EventAudience) => boolean, userId?: string) {
     const from = seqOf(stream, since);
     if (from === null || !(await this.models.Event.exists({ _id: since }))) return { missed: [], resync: true };
-    // The counter lags what was just emitted; what this node published itself it knows exactly.
-    const newest = Math.max(await this.hintOf(stream), (this.nextSeq.get(stream) ?? 1) - 1);
+    const newest = await this.newestOf(stream);
     if (newest - from > MAX_REPLAY) return { missed: [], resync: true };
     const docs: EventDoc[] = [];
     const readBucket = async (b: number) => (await this.models.Event.find({ bucket: `${stream}#${b}` }).lean()).filter((d) => d.stream === stream && d.seq > from);
@@ -189,7 +181,8 @@ export class Publisher {
     if (docs.length > MAX_REPLAY) return { missed: [], resync: true };
     docs.sort((a, b) => a.seq - b.seq);
     if (docs.some((d, i) => d.seq !== from + 1 + i) || (docs.length === 0 && newest > from)) return { missed: [], resync: true };
-    return { missed: docs.filter((d) => maySee(d.audience)).map(toEnvelope), resync: false };
+    const mine = (d: EventDoc) => (d.audience === 'item' ? userId !== undefined && Boolean(d.recipients?.[userId]) : maySee(d.audience));
+    return { missed: docs.filter(mine).map((d) => (d.audience === 'item' ? personalize(toEnvelope(d), d.recipients?.[userId!]) : toEnvelope(d))), resync: false };
   }
 
   /** Ends the live connections of a signed-out session, on every node. */
@@ -199,12 +192,17 @@ export class Publisher {
 
   /** Takes a person's sockets out of a workspace's rooms, on every node. */
   removeFromWorkspace(userId: string, workspaceId: string) {
-    this.io?.in(rooms.user(userId)).socketsLeave([rooms.workspace(workspaceId), rooms.workspaceAdmins(workspaceId)]);
+    this.io?.in(rooms.user(userId)).socketsLeave([rooms.workspace(workspaceId), rooms.workspaceAdmins(workspaceId), rooms.workspaceApiKeys(workspaceId)]);
   }
 
   /** Takes a person's sockets out of a workspace's admin-only room, on every node. */
   leaveAdminFeed(userId: string, workspaceId: string) {
     this.io?.in(rooms.user(userId)).socketsLeave(rooms.workspaceAdmins(workspaceId));
+  }
+
+  /** Takes a person's sockets out of a workspace's API-key room (they may no longer manage keys), on every node. */
+  leaveApiKeysFeed(userId: string, workspaceId: string) {
+    this.io?.in(rooms.user(userId)).socketsLeave(rooms.workspaceApiKeys(workspaceId));
   }
 
   /** Sweeps events older than the retention period (no TTL index: expiry by query). */

@@ -22,21 +22,25 @@ export function workspaceHandlers(ctx: AppContext, socket: AppSocket) {
       // The same access as over REST: members, and Super Admins of a workspace above.
       const access = await loadWorkspace(ctx, workspaceId, socket.data.userId);
       const admin = can(access.role, 'workspace.admin_feed');
-      await socket.join(admin ? [rooms.workspace(workspaceId), rooms.workspaceAdmins(workspaceId)] : [rooms.workspace(workspaceId)]);
+      const keys = can(access.role, 'apiKeys.manage');
+      const joined = [rooms.workspace(workspaceId), ...(admin ? [rooms.workspaceAdmins(workspaceId)] : []), ...(keys ? [rooms.workspaceApiKeys(workspaceId)] : [])];
+      await socket.join(joined);
       if (!admin) await socket.leave(rooms.workspaceAdmins(workspaceId));
+      if (!keys) await socket.leave(rooms.workspaceApiKeys(workspaceId));
       // A removal or demotion that landed while joining must not leave the socket in a room it lost.
       const now = await loadWorkspace(ctx, workspaceId, socket.data.userId).catch(() => null);
-      if (!now || (admin && !can(now.role, 'workspace.admin_feed'))) {
+      if (!now || (admin && !can(now.role, 'workspace.admin_feed')) || (keys && !can(now.role, 'apiKeys.manage'))) {
         await socket.leave(rooms.workspace(workspaceId));
         await socket.leave(rooms.workspaceAdmins(workspaceId));
+        await socket.leave(rooms.workspaceApiKeys(workspaceId));
         if (!now) throw notFound('Workspace not found');
         throw new AppError('conflict', 'Your role changed while subscribing. Subscribe again.');
       }
       const stream = rooms.workspace(workspaceId);
       const cursor = await ctx.publisher.cursorOf(stream);
       if (!since) return { missed: [], resync: false, cursor };
-      const maySee = (audience: EventAudience) => audience === 'members' || (audience === 'admins' && admin);
-      return { ...(await ctx.publisher.replay(stream, since, maySee)), cursor };
+      const maySee = (audience: EventAudience) => audience === 'members' || (audience === 'admins' && admin) || (audience === 'apiKeys' && keys);
+      return { ...(await ctx.publisher.replay(stream, since, maySee, socket.data.userId)), cursor };
     }),
   );
 
@@ -46,6 +50,7 @@ export function workspaceHandlers(ctx: AppContext, socket: AppSocket) {
       const { workspaceId } = parse(WorkspaceUnsubscribeSchema, payload);
       await socket.leave(rooms.workspace(workspaceId));
       await socket.leave(rooms.workspaceAdmins(workspaceId));
+      await socket.leave(rooms.workspaceApiKeys(workspaceId));
       return {};
     }),
   );

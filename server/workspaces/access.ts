@@ -151,6 +151,9 @@ export async function revokeBelow(ctx: AppContext, workspace: Pick<WorkspaceDoc,
   for (const id of below) {
     const access = await loadWorkspace(ctx, id, userId).catch(() => null);
     if (!access) ctx.publisher.removeFromWorkspace(userId, id);
-    else if (!can(access.role, 'workspace.admin_feed')) ctx.publisher.leaveAdminFeed(userId, id);
+    else {
+      if (!can(access.role, 'workspace.admin_feed')) ctx.publisher.leaveAdminFeed(userId, id);
+      if (!can(access.role, 'apiKeys.manage')) ctx.publisher.leaveApiKeysFeed(userId, id);
+    }
   }
 }

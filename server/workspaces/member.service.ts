@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { dropMemberContentAccess } from '../content/drop-content.js';
 import type { AppContext } from '../context.js';
 import type { Role } from '../../shared/schemas/auth.js';
 import type { MemberView, Page } from '../../shared/schemas/workspaces.js';
@@ -10,7 +11,8 @@ import { findByIds } from '../db/lookups.js';
 import type { UserDoc } from '../accounts/user.model.js';
 import { membershipId, type MembershipDoc } from './membership.model.js';
 import type { WorkspaceDoc } from './workspace.model.js';
-import { claimSeat, releaseSeat, withPersonSeat } from './seat.service.js';
+import { claimSeat, withPersonSeat } from './seat.service.js';
+import { followWorkspacePool, releaseSeatIfUnused, settleMembership } from './pool-move.js';
 import { announceSeats } from './seat-events.js';
 import { announceSubworkspace } from './workspace.presenter.js';
 import { notify } from '../notifications/notification.service.js';
@@ -70,7 +72,7 @@ export async function addMembership(
   actorId: string | null,
   opts: { beforeSeat?: () => Promise<void> } = {},
 ): Promise<MemberView> {
-  const { membership, seatCreated } = await withPersonSeat(ctx, workspace.poolId, user._id, async () => {
+  const joined = await withPersonSeat(ctx, workspace.poolId, user._id, async () => {
     await opts.beforeSeat?.();
     if (await ctx.models.Membership.exists({ _id: membershipId(workspace._id, user._id) })) throw alreadyMember();
     const seat = await claimSeat(ctx, workspace.poolId, `u:${user._id}`, 'member');
@@ -91,9 +93,30 @@ export async function addMembership(
       if (isDuplicateKey(err)) throw alreadyMember();
       throw err;
     }
+  }).catch(async (err: unknown) => {
+    // A copy of the workspace older than a billing switch names the pool it left (emptied, no seats): join the one it draws from now.
+    if (!(err instanceof AppError && err.code === 'seat_limit_reached')) throw err;
+    const fresh = await ctx.models.Workspace.findById(workspace._id).lean();
+    if (!fresh || fresh.poolId === workspace.poolId) throw err;
+    return null;
   });
+  if (!joined) return addMembership(ctx, (await ctx.models.Workspace.findById(workspace._id).lean())!, user, role, actorId, opts);
+  const { membership, seatCreated } = joined;
+  // The workspace may have switched its billing meanwhile: the member ends seated in the pool it draws from, or not a member.
+  let poolId = workspace.poolId;
+  try {
+    poolId = await followWorkspacePool(ctx, workspace._id, workspace.poolId, (to) => settleMembership(ctx, membership._id, to));
+  } catch (err) {
+    const held = (await ctx.models.Membership.findById(membership._id, { poolId: 1 }).lean())?.poolId ?? workspace.poolId;
+    await withPersonSeat(ctx, held, user._id, async () => {
+      await ctx.models.Membership.deleteOne({ _id: membership._id });
+      await releaseSeatIfUnused(ctx, held, user._id);
+    });
+    await recountMembers(ctx, workspace._id);
+    throw err;
+  }
   await recountMembers(ctx, workspace._id);
-  const seat = { created: seatCreated };
+  const seat = { created: seatCreated || poolId !== workspace.poolId };
   const view = presentMember(membership, user, workspace);
   await ctx.publisher.toWorkspace(workspace._id, 'members', {
     type: 'member.added',
@@ -102,7 +125,8 @@ export async function addMembership(
     audit: actorId ? { target: memberTarget(user), after: { role } } : undefined,
   });
   await ctx.publisher.toUser(user._id, { type: 'member.added', actorId, workspaceId: workspace._id, data: { workspaceId: workspace._id, role } });
-  if (seat.created) await announceSeats(ctx, workspace.poolId, actorId);
+  if (seat.created) await announceSeats(ctx, poolId, actorId);
+  if (poolId !== workspace.poolId) await announceSeats(ctx, workspace.poolId, actorId);
   await announceSubworkspace(ctx, workspace, actorId);
   return view;
 }
@@ -127,9 +151,10 @@ export async function changeRole(ctx: AppContext, workspace: WorkspaceDoc, userI
   if (membership.role === role) return presentMember(membership, user, workspace);
   await ctx.models.Membership.updateOne({ _id: membership._id }, { $set: { role } });
   const updated = { ...membership, role };
-  // A demoted admin stops receiving admin-only events at once, on every node.
+  // A demoted admin stops receiving admin-only events at once, on every node (and API-key events, unless still allowed).
   if (!can(role, 'workspace.admin_feed')) {
     ctx.publisher.leaveAdminFeed(userId, workspace._id);
+    if (!can(role, 'apiKeys.manage')) ctx.publisher.leaveApiKeysFeed(userId, workspace._id);
     await revokeBelow(ctx, workspace, userId);
   }
   const view = presentMember(updated, user, workspace);
@@ -142,12 +167,6 @@ export async function changeRole(ctx: AppContext, workspace: WorkspaceDoc, userI
   await ctx.publisher.toUser(userId, { type: 'member.updated', actorId, workspaceId: workspace._id, data: { workspaceId: workspace._id, role } });
   await notify(ctx, userId, { type: 'member.roleChanged', workspaceId: workspace._id, data: { workspaceName: workspace.name, before: membership.role, role }, actorId });
   return view;
-}
-
-/** Frees the person's seat of a pool unless they still belong to a workspace of it (call it holding their seat lock). */
-async function releaseSeatIfUnused(ctx: AppContext, poolId: string, userId: string): Promise<boolean> {
-  if (await ctx.models.Membership.exists({ userId, poolId })) return false;
-  return releaseSeat(ctx, poolId, `u:${userId}`);
 }
 
 /**
@@ -164,8 +183,13 @@ export async function removeMembership(ctx: AppContext, workspace: WorkspaceDoc,
     await ctx.models.Membership.deleteOne({ _id: membership._id });
     return releaseSeatIfUnused(ctx, membership.poolId, userId);
   });
+  // A billing switch may have seated them in the workspace's new pool meanwhile: that seat goes too.
+  const poolId = await followWorkspacePool(ctx, workspace._id, membership.poolId, (to) =>
+    to === membership.poolId ? Promise.resolve() : withPersonSeat(ctx, to, userId, async () => void (await releaseSeatIfUnused(ctx, to, userId))),
+  );
   await recountMembers(ctx, workspace._id);
   ctx.publisher.removeFromWorkspace(userId, workspace._id);
+  if (reason !== 'deleted') await dropMemberContentAccess(ctx, workspace._id, userId);
   if (reason !== 'deleted') await revokeBelow(ctx, workspace, userId);
   if (reason !== 'deleted') {
     await ctx.publisher.toWorkspace(workspace._id, 'members', {
@@ -178,6 +202,7 @@ export async function removeMembership(ctx: AppContext, workspace: WorkspaceDoc,
   await ctx.publisher.toUser(userId, { type: 'access.revoked', actorId, workspaceId: workspace._id, data: { workspaceId: workspace._id, workspaceName: workspace.name, reason } });
   if (reason !== 'left') await notify(ctx, userId, { type: 'member.removed', workspaceId: workspace._id, data: { workspaceName: workspace.name, reason }, actorId });
   if (freed && reason !== 'deleted') await announceSeats(ctx, membership.poolId, actorId);
+  if (poolId !== membership.poolId && reason !== 'deleted') await announceSeats(ctx, poolId, actorId);
   if (reason !== 'deleted') await announceSubworkspace(ctx, workspace, actorId);
 }
 

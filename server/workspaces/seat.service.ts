@@ -39,7 +39,7 @@ const seatTally = (poolId: string) => `seats:${poolId}`;
 export const seatsOf = (ctx: AppContext, poolId: string): Promise<SeatsView> => readTally(ctx, seatTally(poolId), () => seatUsage(ctx, poolId));
 
 /** Every change of a pool's seats or purchases ends here: the stored counts follow the claims. */
-const recountSeats = (ctx: AppContext, poolId: string) => settleTally(ctx, seatTally(poolId), () => seatUsage(ctx, poolId));
+export const recountSeats = (ctx: AppContext, poolId: string) => settleTally(ctx, seatTally(poolId), () => seatUsage(ctx, poolId));
 
 /**
  * Gives `holder` a seat of the pool, or confirms the one it has (a person

@@ -7,9 +7,11 @@ import { idParam } from '../http/params.js';
 import { forbidden } from '../http/errors.js';
 import { loadAuthorized, loadWorkspace, mayAllocate, mayDelete } from './access.js';
 import { listMyWorkspaces } from './membership.service.js';
-import { addSeats, createRootWorkspace, listSubworkspaces, updateWorkspace } from './workspace.service.js';
+import { addSeats, listSubworkspaces, updateWorkspace } from './workspace.service.js';
+import { createAccount } from '../commands/create-account.js';
 import { createSubworkspace } from '../commands/create-subworkspace.js';
 import { deleteWorkspace } from '../commands/delete-workspace.js';
+import { changeBillingMode } from '../commands/change-billing-mode.js';
 import { presentSubworkspace, presentWorkspace } from './workspace.presenter.js';
 import { setWorkspaceImage } from './workspace-image.js';
 import { readImageUpload } from '../files/upload.js';
@@ -27,7 +29,7 @@ export function workspaceRoutes(ctx: AppContext): Router {
   r.post('/workspaces', async (req, res) => {
     const { user } = authOf(req);
     const { name } = parse(CreateWorkspaceSchema, req.body);
-    const workspace = await createRootWorkspace(ctx, user, name);
+    const workspace = await createAccount(ctx, user, name);
     res.status(201).json(await presentWorkspace(ctx, workspace, 'super_admin'));
   });
 
@@ -40,12 +42,19 @@ export function workspaceRoutes(ctx: AppContext): Router {
   r.patch('/workspaces/:id', async (req, res) => {
     const { user } = authOf(req);
     const access = await loadAuthorized(ctx, idParam(req.params.id, 'Workspace not found'), user._id, 'workspace.update');
-    const patch = parse(UpdateWorkspaceSchema, req.body);
-    if (patch.settings?.apiAccess !== undefined && patch.settings.apiAccess !== access.workspace.settings.apiAccess && !(await mayAllocate(ctx, access, user._id))) {
+    const { settings: { billingMode, ...settings } = {}, ...rest } = parse(UpdateWorkspaceSchema, req.body);
+    const mayAllocateHere = await mayAllocate(ctx, access, user._id);
+    if (settings.apiAccess !== undefined && settings.apiAccess !== access.workspace.settings.apiAccess && !mayAllocateHere) {
       throw forbidden('API access of a sub-workspace is turned on or off by an admin of the workspace above it');
     }
-    const updated = await updateWorkspace(ctx, access.workspace, patch, user);
-    res.json(await presentWorkspace(ctx, updated, access.role, await mayAllocate(ctx, access, user._id)));
+    let workspace = access.workspace;
+    if (billingMode !== undefined && billingMode !== workspace.settings.billingMode) {
+      if (workspace.parentId !== null && !mayAllocateHere) throw forbidden('The billing mode of a sub-workspace is changed by an admin of the workspace above it');
+      workspace = await changeBillingMode(ctx, workspace, billingMode, user._id);
+    }
+    const patch = { ...rest, ...(Object.keys(settings).length ? { settings } : {}) };
+    const updated = patch.name !== undefined || patch.settings ? await updateWorkspace(ctx, workspace, patch, user) : workspace;
+    res.json(await presentWorkspace(ctx, updated, access.role, mayAllocateHere));
   });
 
   r.post('/workspaces/:id/image', async (req, res) => {

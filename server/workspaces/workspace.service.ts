@@ -12,6 +12,7 @@ import { addMembership } from './member.service.js';
 import { memberTally } from './membership.service.js';
 import { dropTallies } from './tally.service.js';
 import { claimDomains, releaseDomains } from '../domains/domain.service.js';
+import { DEFAULT_AVATAR_SLOTS, slotsLeftToGive, withSlotPool } from './avatar-allocation.js';
 
 export const workspaceTarget = (w: Pick<WorkspaceDoc, '_id' | 'name'>) => ({ kind: 'workspace', id: w._id, label: w.name });
 
@@ -68,12 +69,13 @@ export async function updateWorkspace(ctx: AppContext, w: WorkspaceDoc, patch: U
 }
 
 /** `workspace.updated` to its members (the fields that changed), and `subworkspace.updated` to the parent's admins. */
-export async function announceWorkspace(ctx: AppContext, w: WorkspaceDoc, actorId: string | null, change: { before: unknown; after: unknown }) {
+/** `change` null: the change is audited by an event of its own (a billing switch). */
+export async function announceWorkspace(ctx: AppContext, w: WorkspaceDoc, actorId: string | null, change: { before: unknown; after: unknown } | null) {
   await ctx.publisher.toWorkspace(w._id, 'members', {
     type: 'workspace.updated',
     actorId,
-    data: { workspaceId: w._id, name: w.name, imageUrl: w.imageUrl, settings: w.settings },
-    audit: { target: workspaceTarget(w), ...change },
+    data: { workspaceId: w._id, name: w.name, imageUrl: w.imageUrl, settings: w.settings, poolId: w.poolId },
+    audit: change ? { target: workspaceTarget(w), ...change } : undefined,
   });
   await announceSubworkspace(ctx, w, actorId);
 }
@@ -114,18 +116,24 @@ export async function createSubworkspaceRecord(ctx: AppContext, parent: Workspac
   }
   const id = newId();
   const independent = input.billingMode === 'independent';
-  const workspace = (
-    await ctx.models.Workspace.create({
-      _id: id,
-      name: input.name,
-      parentId: parent._id,
-      rootId: parent.rootId,
-      poolId: independent ? id : parent.poolId,
-      ownerId: creator._id,
-      settings: { billingMode: input.billingMode, apiAccess: input.apiAccess },
-      seats: { limit: independent ? ctx.config.DEFAULT_SEATS : 0 },
-    })
-  ).toObject();
+  const create = async (avatarSlots: number) =>
+    (
+      await ctx.models.Workspace.create({
+        _id: id,
+        name: input.name,
+        parentId: parent._id,
+        rootId: parent.rootId,
+        poolId: independent ? id : parent.poolId,
+        ownerId: creator._id,
+        settings: { billingMode: input.billingMode, apiAccess: input.apiAccess },
+        seats: { limit: independent ? ctx.config.DEFAULT_SEATS : 0 },
+        avatarSlots,
+      })
+    ).toObject();
+  // An inherited one starts with the default avatar slots, or what the parent has left to give if that is less.
+  const workspace = independent
+    ? await create(DEFAULT_AVATAR_SLOTS)
+    : await withSlotPool(ctx, parent._id, async () => create(Math.min(DEFAULT_AVATAR_SLOTS, await slotsLeftToGive(ctx, parent._id))));
   try {
     await addMembership(ctx, workspace, creator, 'super_admin', null);
   } catch (err) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IdSchema } from './ids.js';
 import { SafeJsonObjectSchema } from './json.js';
 import { ListQuerySchema } from './workspaces.js';
+import { replyOf } from './reply.js';
 
 export const AssetKindSchema = z.enum(['avatar', 'voice', 'brand_kit', 'template']);
 export type AssetKind = z.infer<typeof AssetKindSchema>;
@@ -55,4 +56,25 @@ export interface AssetView {
 export interface AvatarSlotsView {
   limit: number;
   used: number;
+  /** For an inherited sub-workspace: how many more slots the parent has left to give (beyond `limit`). */
+  parentAvailable?: number;
 }
+
+/* Replies, described for the OpenAPI document (checked against the view types above). */
+
+const WorkspaceRefSchema = replyOf<WorkspaceRef>()(z.object({ id: z.string(), name: z.string() }));
+
+export const AssetViewSchema = replyOf<AssetView>()(
+  z.object({
+    id: z.string(),
+    kind: AssetKindSchema,
+    name: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    logoUrl: z.string().nullable(),
+    sharedFrom: WorkspaceRefSchema.nullable(),
+    sharedWith: z.array(WorkspaceRefSchema),
+    createdAt: z.iso.datetime(),
+  }),
+);
+
+export const AssetPageSchema = z.object({ items: z.array(AssetViewSchema), nextCursor: z.string().nullable() });

@@ -23,6 +23,8 @@ export const WorkspaceSettingsPatchSchema = z.strictObject({
   requireApproval: z.boolean().optional(),
   companyDomains: z.array(DomainSchema).max(20, 'At most 20 domains').optional(),
   apiAccess: z.boolean().optional(),
+  /** A sub-workspace's billing, switched by an admin above it (a root's is always its own). */
+  billingMode: BillingModeSchema.optional(),
 });
 
 /** Only these fields can change; anything else (ownerId, parentId, seats, _id…) is refused. */

@@ -173,7 +173,9 @@ describe('the members page in French', () => {
       'Vue d’ensemble',
       'Membres',
       'Bibliothèque',
+      'Contenu',
       'Sous-espaces',
+      'Facturation et usage',
       'Paramètres',
       'Journal d’audit',
     ]);

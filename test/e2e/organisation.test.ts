@@ -131,11 +131,11 @@ describe('a member promoted to Super Admin', () => {
     await waitLive(c.page);
     const tabs = c.page.getByRole('navigation', { name: 'Workspace sections' });
     await tabs.getByRole('link', { name: 'Members' }).waitFor();
-    expect(await tabs.getByRole('link').allTextContents()).toEqual(['Overview', 'Members', 'Library']);
+    expect(await tabs.getByRole('link').allTextContents()).toEqual(['Overview', 'Members', 'Library', 'Content', 'Billing & usage']);
     expect(await c.page.getByText('Your role: Creator').isVisible()).toBe(true);
 
     expect((await a.client.request('PATCH', `/api/workspaces/${workspaceId}/members/${c.id}`, { role: 'super_admin' })).status).toBe(200);
-    await expect.poll(() => tabs.getByRole('link').allTextContents()).toEqual(['Overview', 'Members', 'Library', 'Sub-workspaces', 'Settings', 'Audit log']);
+    await expect.poll(() => tabs.getByRole('link').allTextContents()).toEqual(['Overview', 'Members', 'Library', 'Content', 'Sub-workspaces', 'Billing & usage', 'Settings', 'Audit log']);
     expect(await c.page.getByText('Your role: Super Admin').isVisible()).toBe(true);
     expect(await c.page.getByRole('navigation', { name: 'Workspaces' }).getByText('Super Admin').isVisible()).toBe(true);
 

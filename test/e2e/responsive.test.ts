@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { openSession, useWebAndBrowser } from '../support/browser.js';
 import { memberRow, type WebServer } from '../support/organisation.js';
-import { buildScene, LONG_INVITEE, type Scene } from '../support/scene.js';
+import { buildScene, LONG_INVITEE, SHARED_DRAFT, type Scene } from '../support/scene.js';
 import { checkScreen as check } from '../support/screens.js';
+import { seedVideo } from '../support/videos.js';
 
 /*
  * Every page and every dialog works on a phone (390 × 844) and stays good on
@@ -40,6 +41,17 @@ const ws = () => `/app/w/${scene.workspaceId}`;
 async function dismiss(page: Page, opened: Locator) {
   await page.keyboard.press('Escape');
   await opened.waitFor({ state: 'hidden' });
+}
+/** Opens the share dialog of the scene's shared draft from its folder and waits for its rows (`title`: the dialog's name, `{name}` for the draft's). */
+async function openShareDialog(page: Page, menuLabel: string, title: string) {
+  await page.goto(`${ws()}/content/f/${scene.campaignsId}`);
+  const row = page.locator('[data-item-id]', { hasText: SHARED_DRAFT });
+  await row.getByRole('button', { name: new RegExp(SHARED_DRAFT) }).click();
+  await row.getByRole('button', { name: menuLabel }).click();
+  const share = page.getByRole('dialog', { name: title.replace('{name}', SHARED_DRAFT) });
+  await share.locator('.who > li').nth(3).waitFor();
+  await expect.poll(() => share.getByTestId('share-status').getAttribute('data-mode'), { timeout: 10_000 }).not.toBe('connecting');
+  return share;
 }
 /** How the rows of a stacked table are laid out: `flex` as cards, `table-row` as a table. */
 const rowDisplay = (page: Page) => page.locator('tbody tr').first().evaluate((tr) => getComputedStyle(tr).display);
@@ -263,6 +275,161 @@ describe.each([
     expect(errors).toEqual([]);
   }, SCREENS_TIMEOUT);
 
+  it('the share dialog of a draft: people added, general access, who has access and why, the people search', async () => {
+    const { page, errors } = await sessionAt(viewport, scene.owner);
+    const share = await openShareDialog(page, 'Share…', 'Share “{name}”');
+    await check(page, 'item-share-dialog', share);
+    await share.getByRole('combobox', { name: 'Add people' }).fill('Eun');
+    await share.getByRole('option').first().waitFor();
+    await check(page, 'item-share-search', share);
+    await share.getByRole('combobox', { name: 'Add people' }).press('Enter');
+    await share.getByRole('button', { name: 'Add', exact: true }).waitFor();
+    await check(page, 'item-share-chosen', share);
+    await dismiss(page, share);
+    expect(errors).toEqual([]);
+  }, SCREENS_TIMEOUT);
+
+  it('content: the top level, a folder with its menu, the new folder, move and delete dialogs, a draft, the request-access page', async () => {
+    const api = scene.owner.client;
+    const items = `/api/workspaces/${scene.workspaceId}/items`;
+    const made = async (body: Record<string, unknown>) => ((await api.post(items, body)).body as { id: string }).id;
+    const folderId = await made({ kind: 'folder', name: `Quarterly campaign material for every region ${width}` });
+    await made({ kind: 'folder', name: `Archive ${width}`, parentId: folderId });
+    const draftId = await made({ kind: 'draft', name: `Welcome script for the spring launch — long title ${width}`, parentId: folderId, body: 'Hello and welcome.\n'.repeat(12) });
+    await made({ kind: 'draft', name: `Notes ${width}` });
+    const secretId = await made({ kind: 'draft', name: 'Private', body: 'x' });
+
+    const { page, errors } = await sessionAt(viewport, scene.owner);
+    await page.goto(`${ws()}/content`);
+    const folderRow = page.locator(`li[data-item-id="${folderId}"]`);
+    await folderRow.waitFor();
+    await check(page, 'content');
+
+    await page.goto(`${ws()}/content/f/${folderId}`);
+    const draftRow = page.locator(`li[data-item-id="${draftId}"]`);
+    await draftRow.waitFor();
+    await check(page, 'content-folder');
+    const options = draftRow.getByRole('button', { name: /^Options for Welcome script/ });
+    await options.click();
+    const menu = page.locator(`#${await options.getAttribute('aria-controls')}`);
+    await menu.getByRole('button', { name: 'Move' }).waitFor();
+    await check(page, 'content-menu', menu);
+    await menu.getByRole('button', { name: 'Move' }).click();
+    const move = page.getByRole('dialog', { name: /^Move Welcome script/ });
+    await move.getByRole('button', { name: /^Open Archive/ }).waitFor();
+    await check(page, 'content-move', move);
+    await dismiss(page, move);
+
+    await options.click();
+    await menu.getByRole('button', { name: 'Delete' }).click();
+    const remove = page.getByRole('dialog', { name: /^Delete Welcome script/ });
+    await remove.waitFor();
+    await check(page, 'content-delete', remove);
+    await dismiss(page, remove);
+
+    await page.getByRole('button', { name: 'New folder' }).click();
+    const create = page.getByRole('dialog', { name: 'New folder' });
+    await create.getByRole('button', { name: 'Create' }).click();
+    await create.locator('.field-error').waitFor();
+    await check(page, 'content-new-folder', create);
+    await dismiss(page, create);
+
+    await draftRow.getByRole('link').click();
+    await page.getByLabel('Script', { exact: true }).waitFor();
+    await page.getByLabel('Script', { exact: true }).fill('Changed, not saved yet.');
+    await check(page, 'content-draft');
+
+    // Someone who cannot see an item: the page names nothing of it and offers to ask.
+    const other = await sessionAt(viewport, scene.people[3]!);
+    await other.page.goto(`${ws()}/content/d/${secretId}`);
+    await other.page.getByTestId('request-access').waitFor();
+    await check(other.page, 'content-request-access');
+    await other.page.goto(`${ws()}/content?shared=me`);
+    // What the scene shared with them, or the empty state that says what shows here.
+    await other.page.locator('li[data-item-id], [data-testid="content-empty"]').first().waitFor();
+    await check(other.page, 'content-shared');
+    expect(errors).toEqual([]);
+    expect(other.errors).toEqual([]);
+  }, SCREENS_TIMEOUT);
+
+  it('videos: the new-video dialog, a rendering video, a completed one with its share controls and the caption editor (cues stacked on a phone)', async () => {
+    const { page, errors } = await sessionAt(viewport, scene.owner);
+    await page.goto(`${ws()}/content`);
+    await page.getByRole('button', { name: 'New video' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'New video' });
+    await dialog.getByLabel('Title').fill(`Quarterly update for every region — ${width}`);
+    await dialog.getByLabel('Script').fill('Hello and welcome to the quarterly update. '.repeat(20));
+    await expect.poll(() => dialog.getByTestId('new-video-estimate').textContent()).toContain('credits available');
+    await check(page, 'video-new', dialog);
+    await dismiss(page, dialog);
+
+    // A render that takes long enough to look at.
+    process.env.RENDER_FAKE_MS = '60000';
+    try {
+      const made = await scene.owner.client.post(`/api/workspaces/${scene.workspaceId}/videos`, { title: `Rendering video with a long title ${width}`, script: 'Hello and welcome. '.repeat(30) });
+      expect(made.status).toBe(202);
+      await page.goto(`${ws()}/content/v/${made.body.id}`);
+      await page.getByTestId('video-render').getByRole('progressbar').waitFor();
+      await check(page, 'video-rendering');
+      await page.goto(`${ws()}/content`);
+      await page.locator(`li[data-item-id="${made.body.id}"]`).getByTestId('video-badge').waitFor();
+      await check(page, 'content-video-rendering');
+      expect((await scene.owner.client.post(`/api/workspaces/${scene.workspaceId}/videos/${made.body.id}/cancel`)).status).toBeLessThan(300);
+    } finally {
+      delete process.env.RENDER_FAKE_MS;
+    }
+
+    const { id } = await seedVideo(server.ctx, { workspaceId: scene.workspaceId, ownerId: scene.owner.user._id, title: `Completed video with captions in two languages ${width}` });
+    await page.goto(`${ws()}/content/v/${id}`);
+    await page.getByLabel('Text of cue 1', { exact: true }).waitFor();
+    await page.getByRole('switch', { name: /Publish to the web/ }).check();
+    await page.getByTestId('video-public-link').waitFor();
+    await page.getByRole('button', { name: 'Add a cue' }).click();
+    await check(page, 'video-completed');
+    expect(await rowDisplay(page)).toBe(narrow ? 'flex' : 'table-row');
+    await page.getByRole('button', { name: 'Delete the track' }).click();
+    const remove = page.getByRole('dialog', { name: /^Delete the track/ });
+    await check(page, 'video-delete-track', remove);
+    await dismiss(page, remove);
+    expect(errors).toEqual([]);
+  }, SCREENS_TIMEOUT);
+
+  it('billing & usage with the purchase dialog; the API tab with keys, the usage chart, the create and revoke dialogs', async () => {
+    const { page, errors } = await sessionAt(viewport, scene.owner);
+    await page.goto(`${ws()}/billing`);
+    await page.locator('tr[data-ledger-type]').first().waitFor();
+    expect(await rowDisplay(page)).toBe(narrow ? 'flex' : 'table-row');
+    await check(page, 'billing');
+    await page.locator('form[data-item="api_credits"]').getByRole('button', { name: 'Buy credits' }).click();
+    const buy = page.getByRole('dialog', { name: 'Buy 1,000 API credits?' });
+    await buy.waitFor();
+    await check(page, 'purchase-dialog', buy);
+    await dismiss(page, buy);
+
+    // Northwind Labs has API access on: its API tab, with a key and its usage.
+    const labs = (await server.ctx.models.Workspace.findOne({ name: 'Northwind Labs' }).lean())!;
+    await page.goto(`/app/w/${labs._id}/api`);
+    await page.getByRole('button', { name: 'New API key' }).click();
+    const create = page.getByRole('dialog', { name: 'New API key' });
+    await create.getByLabel('Name').fill(`Zapier — marketing automations ${width}`);
+    await check(page, 'api-key-create', create);
+    await create.getByRole('button', { name: 'Create key' }).click();
+    const secret = page.getByRole('dialog', { name: /^Your key/ });
+    await secret.getByTestId('api-key-secret').waitFor();
+    await check(page, 'api-key-secret', secret);
+    await secret.getByRole('button', { name: 'Done' }).click();
+    await secret.waitFor({ state: 'hidden' });
+    await page.getByTestId('usage-chart').locator('canvas').waitFor();
+    await page.getByRole('button', { name: 'Show as table' }).click();
+    await check(page, 'api');
+    await page.getByRole('button', { name: `Revoke Zapier — marketing automations ${width}` }).click();
+    const revoke = page.getByRole('dialog', { name: /^Revoke the key/ });
+    await revoke.waitFor();
+    await check(page, 'api-key-revoke', revoke);
+    await dismiss(page, revoke);
+    expect(errors).toEqual([]);
+  }, SCREENS_TIMEOUT);
+
   it('the audit log, the invite page, the join page and the sent mail', async () => {
     const { page, errors } = await sessionAt(viewport, scene.owner);
     await page.goto(`${ws()}/audit`);
@@ -315,6 +482,30 @@ describe('in French on a phone', () => {
     await page.goto(`${ws()}/audit`);
     await page.locator('tbody tr').first().waitFor();
     await check(page, 'fr-audit');
+    await page.goto(`${ws()}/billing`);
+    await page.locator('tr[data-ledger-type]').first().waitFor();
+    expect(await page.getByRole('heading', { name: 'Acheter des crédits et des places' }).isVisible()).toBe(true);
+    await check(page, 'fr-billing');
+    const labs = (await server.ctx.models.Workspace.findOne({ name: 'Northwind Labs' }).lean())!;
+    await page.goto(`/app/w/${labs._id}/api`);
+    await page.getByTestId('usage-chart').locator('canvas').waitFor();
+    expect(await page.getByRole('heading', { name: 'Clés d’API' }).isVisible()).toBe(true);
+    await check(page, 'fr-api');
+    const { id: videoId } = await seedVideo(server.ctx, { workspaceId: scene.workspaceId, ownerId: scene.owner.user._id, title: 'Présentation trimestrielle pour toutes les régions' });
+    await page.goto(`${ws()}/content/v/${videoId}`);
+    await page.getByLabel('Texte du sous-titre 1', { exact: true }).waitFor();
+    expect(await page.getByRole('switch', { name: /Publier sur le web/ }).isVisible()).toBe(true);
+    await check(page, 'fr-video');
+    await page.goto(`${ws()}/content`);
+    await page.getByRole('button', { name: 'Nouvelle vidéo' }).first().click();
+    const newVideo = page.getByRole('dialog', { name: 'Nouvelle vidéo' });
+    await newVideo.getByLabel('Script').fill('Bonjour et bienvenue. '.repeat(10));
+    await expect.poll(() => newVideo.getByTestId('new-video-estimate').textContent()).toContain('crédits disponibles');
+    await check(page, 'fr-video-new', newVideo);
+    await dismiss(page, newVideo);
+    const share = await openShareDialog(page, 'Partager…', 'Partager «\u00a0{name}\u00a0»');
+    await check(page, 'fr-item-share-dialog', share);
+    await dismiss(page, share);
     expect(errors).toEqual([]);
   }, SCREENS_TIMEOUT);
 });

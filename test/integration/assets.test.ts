@@ -18,6 +18,8 @@ const ROLES: Role[] = ['super_admin', 'developer', 'creator', 'viewer'];
 async function tree() {
   const owner = await createUser(server.ctx, server.url, 'Owner');
   const rootId = await createWorkspace(server.ctx, owner.user._id, [], 'Parent');
+  // The parent has room for both sub-workspaces' default slots (inherited ones are given slots out of the parent's).
+  await server.ctx.models.Workspace.updateOne({ _id: rootId }, { $set: { avatarSlots: 20 } });
   const root = (await server.ctx.models.Workspace.findById(rootId).lean())!;
   const { workspace: target } = await createSubworkspace(server.ctx, root, owner.user, { name: 'Target', billingMode: 'inherited', apiAccess: false, members: [] });
   const { workspace: sibling } = await createSubworkspace(server.ctx, root, owner.user, { name: 'Sibling', billingMode: 'inherited', apiAccess: false, members: [] });
@@ -51,14 +53,14 @@ describe('asset library', () => {
     expect(refused).toHaveLength(9);
     expect(refused.every((r) => r.body.error.code === 'avatar_slots_exhausted')).toBe(true);
     expect(await server.ctx.models.Asset.countDocuments({ workspaceId: t.target._id, kind: 'avatar' })).toBe(3);
-    expect((await t.owner.client.get(`/api/workspaces/${t.target._id}/avatar-slots`)).body).toEqual({ limit: 3, used: 3 });
+    expect((await t.owner.client.get(`/api/workspaces/${t.target._id}/avatar-slots`)).body).toEqual({ limit: 3, used: 3, parentAvailable: 14 });
     // Other kinds use no slot.
     expect((await t.owner.client.post(`/api/workspaces/${t.target._id}/assets`, { kind: 'template', name: 'Intro' })).status).toBe(201);
     const victim = replies.find((r) => r.status === 201)!.body.id;
     await t.owner.client.request('DELETE', `/api/workspaces/${t.target._id}/assets/${victim}`);
     expect((await t.owner.client.post(`/api/workspaces/${t.target._id}/assets`, { kind: 'avatar', name: 'Again' })).status).toBe(201);
     // A Super Admin above allocates more slots.
-    expect((await t.owner.client.request('PUT', `/api/workspaces/${t.target._id}/avatar-slots`, { avatarSlots: 5 })).body).toEqual({ limit: 5, used: 3 });
+    expect((await t.owner.client.request('PUT', `/api/workspaces/${t.target._id}/avatar-slots`, { avatarSlots: 5 })).body).toEqual({ limit: 5, used: 3, parentAvailable: 12 });
   });
 
   it('refuses unknown kinds, data of another kind, oversized data and bad names; stores nothing', async () => {

@@ -16,6 +16,9 @@ const anaInvitation = { kind: 'invitation', id: 'inv-1', label: 'ana@x.io' };
 const workspace = { kind: 'workspace', id: 'w-1', label: 'Umbrella Works' };
 const link = { kind: 'inviteLink', id: 'w-1', label: 'Umbrella Works' };
 const brandKit = { kind: 'asset', id: 'a-1', label: 'Acme' };
+const launchItem = { kind: 'item', id: 'f-1', label: 'Launch' };
+const draftItem = { kind: 'item', id: 'd-1', label: 'Welcome' };
+const videoItem = { kind: 'item', id: 'v-1', label: 'Tour' };
 // Noon UTC: the same day in every time zone the tests may run in.
 const DEC_8 = '2026-12-08T12:00:00.000Z';
 
@@ -290,6 +293,152 @@ const CASES: Array<{ case: string; entry: AuditEntryView; en: string; fr: string
     en: 'Olivia Admin deleted the sub-workspace “Client A”',
     fr: 'Olivia Admin a supprimé le sous-espace « Client A »',
   },
+  {
+    case: 'generative credits bought',
+    entry: entry('purchase.completed', { target: workspace, after: { item: 'generative_credits', quantity: 1500 } }),
+    en: 'Olivia Admin bought 1,500 generative credits',
+    fr: 'Olivia Admin a acheté 1\u202f500 crédits génératifs',
+  },
+  {
+    case: 'one API credit bought',
+    entry: entry('purchase.completed', { target: workspace, after: { item: 'api_credits', quantity: 1 } }),
+    en: 'Olivia Admin bought 1 API credit',
+    fr: 'Olivia Admin a acheté 1 crédit API',
+  },
+  {
+    case: 'seats bought as a purchase',
+    entry: entry('purchase.completed', { target: workspace, after: { item: 'seats', quantity: 5 } }),
+    en: 'Olivia Admin bought 5 seats',
+    fr: 'Olivia Admin a acheté 5 places',
+  },
+  {
+    case: 'credits allocated to a sub-workspace, both kinds',
+    entry: entry('allocation.updated', { target: { kind: 'workspace', id: 'w-a', label: 'Client A' }, before: { generative: 0, api: 0 }, after: { generative: 1200, api: 50 } }),
+    en: 'Olivia Admin changed the credits allocated to “Client A”: generative 0 → 1,200 and API 0 → 50',
+    fr: 'Olivia Admin a modifié les crédits alloués à « Client A » : génératifs 0 → 1\u202f200 et API 0 → 50',
+  },
+  {
+    case: 'an allocation lowered, one kind',
+    entry: entry('allocation.updated', { target: { kind: 'workspace', id: 'w-a', label: 'Client A' }, before: { generative: 400, api: 50 }, after: { generative: 100, api: 50 } }),
+    en: 'Olivia Admin changed the credits allocated to “Client A”: generative 400 → 100',
+    fr: 'Olivia Admin a modifié les crédits alloués à « Client A » : génératifs 400 → 100',
+  },
+  {
+    case: 'a sub-workspace made independent',
+    entry: entry('billing.updated', { target: { kind: 'workspace', id: 'w-a', label: 'Client A' }, before: { billingMode: 'inherited' }, after: { billingMode: 'independent' } }),
+    en: 'Olivia Admin made the billing of “Client A” independent: it has its own seats and credits',
+    fr: 'Olivia Admin a rendu la facturation de « Client A » indépendante : il a ses propres places et crédits',
+  },
+  {
+    case: 'a sub-workspace made inherited again',
+    entry: entry('billing.updated', { target: { kind: 'workspace', id: 'w-a', label: 'Client A' }, before: { billingMode: 'independent' }, after: { billingMode: 'inherited' } }),
+    en: 'Olivia Admin made “Client A” use the seats and credits of the parent workspace',
+    fr: 'Olivia Admin a fait utiliser à « Client A » les places et crédits de l’espace parent',
+  },
+  {
+    case: 'an API key created with an expiry',
+    entry: entry('apiKey.created', { actor: dev, target: { kind: 'apiKey', id: 'k-1', label: 'CI pipeline' }, after: { name: 'CI pipeline', prefix: 'wsc_8f2a', expiresAt: DEC_8 } }),
+    en: 'Dev Patel created the API key “CI pipeline” (wsc_8f2a…, expires Dec 8, 2026)',
+    fr: 'Dev Patel a créé la clé d’API « CI pipeline » (wsc_8f2a…, expire le 8 déc. 2026)',
+  },
+  {
+    case: 'an API key created without expiry',
+    entry: entry('apiKey.created', { actor: dev, target: { kind: 'apiKey', id: 'k-1', label: 'Zapier' }, after: { name: 'Zapier', prefix: 'wsc_77c1', expiresAt: null } }),
+    en: 'Dev Patel created the API key “Zapier” (wsc_77c1…, no expiry)',
+    fr: 'Dev Patel a créé la clé d’API « Zapier » (wsc_77c1…, sans expiration)',
+  },
+  {
+    case: 'an API key revoked',
+    entry: entry('apiKey.revoked', { target: { kind: 'apiKey', id: 'k-1', label: 'Zapier' }, before: { name: 'Zapier', prefix: 'wsc_77c1' } }),
+    en: 'Olivia Admin revoked the API key “Zapier” (wsc_77c1…)',
+    fr: 'Olivia Admin a révoqué la clé d’API « Zapier » (wsc_77c1…)',
+  },
+  {
+    case: 'a folder created',
+    entry: entry('item.created', { target: launchItem, after: { kind: 'folder', name: 'Launch', parentId: null } }),
+    en: 'Olivia Admin created the folder “Launch”',
+    fr: 'Olivia Admin a créé le dossier « Launch »',
+  },
+  {
+    case: 'a draft renamed and its script edited',
+    entry: entry('item.updated', { target: draftItem, before: { kind: 'draft', name: 'Intro', parentId: 'f-1', body: 12 }, after: { kind: 'draft', name: 'Welcome', parentId: 'f-1', body: 40 } }),
+    en: 'Olivia Admin renamed the draft “Intro” to “Welcome” and edited the script of the draft “Welcome”',
+    fr: 'Olivia Admin a renommé le brouillon « Intro » en « Welcome » et a modifié le script pour le brouillon « Welcome »',
+  },
+  {
+    case: 'a draft moved to the top level',
+    entry: entry('item.updated', { target: draftItem, before: { kind: 'draft', name: 'Welcome', parentId: 'f-1' }, after: { kind: 'draft', name: 'Welcome', parentId: null } }),
+    en: 'Olivia Admin moved the draft “Welcome” to the top level',
+    fr: 'Olivia Admin a déplacé le brouillon « Welcome » au premier niveau',
+  },
+  {
+    case: 'a folder deleted with what it held',
+    entry: entry('item.deleted', { target: launchItem, before: { kind: 'folder', name: 'Launch', parentId: null, descendants: 3 } }),
+    en: 'Olivia Admin deleted the folder “Launch” and the 3 items inside it',
+    fr: 'Olivia Admin a supprimé le dossier « Launch » et les 3 éléments qu’il contenait',
+  },
+  {
+    case: 'a draft deleted',
+    entry: entry('item.deleted', { target: draftItem, before: { kind: 'draft', name: 'Welcome', parentId: null, descendants: 0 } }),
+    en: 'Olivia Admin deleted the draft “Welcome”',
+    fr: 'Olivia Admin a supprimé le brouillon « Welcome »',
+  },
+  {
+    case: 'sharing opened to the workspace with a person added',
+    entry: entry('item.sharing.updated', {
+      target: launchItem,
+      before: { kind: 'folder', general: { scope: 'only_me', role: 'view' }, grants: [] },
+      after: { kind: 'folder', general: { scope: 'workspace', role: 'view' }, grants: [{ user: { id: ana.id, name: ana.name }, role: 'edit' }] },
+    }),
+    en: 'Olivia Admin let anyone in the workspace view the folder “Launch” and gave Ana Lima access to the folder “Launch”',
+    fr: 'Olivia Admin a permis à tout l’espace de consulter le dossier « Launch » et a partagé le dossier « Launch » avec Ana Lima',
+  },
+  {
+    case: 'sharing changed without the details',
+    entry: entry('item.sharing.updated', { target: launchItem }),
+    en: 'Olivia Admin changed who has access to the item “Launch”',
+    fr: 'Olivia Admin a modifié les accès pour l’élément « Launch »',
+  },
+  {
+    case: 'an access request approved',
+    entry: entry('accessRequest.decided', { target: draftItem, after: { status: 'approved', role: 'edit', requester: { id: ana.id, name: ana.name }, itemName: 'Welcome' } }),
+    en: 'Olivia Admin let Ana Lima edit the item “Welcome”, as they asked',
+    fr: 'Olivia Admin a permis à Ana Lima de modifier l’élément « Welcome », comme demandé',
+  },
+  {
+    case: 'an access request declined',
+    entry: entry('accessRequest.decided', { target: draftItem, after: { status: 'denied', role: 'view', requester: { id: ana.id, name: ana.name } } }),
+    en: 'Olivia Admin declined Ana Lima’s request for access to the item “Welcome”',
+    fr: 'Olivia Admin a refusé l’accès demandé par Ana Lima pour l’élément « Welcome »',
+  },
+  {
+    case: 'a video published with a password',
+    entry: entry('video.share.updated', {
+      target: videoItem,
+      before: { published: false, passwordProtected: false, indexable: false },
+      after: { published: true, passwordProtected: true, indexable: false },
+    }),
+    en: 'Olivia Admin published the video “Tour” to the web and set a password on the video “Tour”',
+    fr: 'Olivia Admin a publié la vidéo « Tour » sur le web et a protégé la vidéo « Tour » par un mot de passe',
+  },
+  {
+    case: 'a video unpublished',
+    entry: entry('video.share.updated', { target: videoItem, before: { published: true, passwordProtected: false, indexable: false }, after: { published: false, passwordProtected: false, indexable: false } }),
+    en: 'Olivia Admin took the video “Tour” off the web',
+    fr: 'Olivia Admin a retiré la vidéo « Tour » du web',
+  },
+  {
+    case: 'a caption track updated',
+    entry: entry('video.captions.updated', { target: videoItem, after: { lang: 'fr', label: 'Français' } }),
+    en: 'Olivia Admin updated the “Français” captions of the video “Tour”',
+    fr: 'Olivia Admin a mis à jour les sous-titres « Français » de la vidéo « Tour »',
+  },
+  {
+    case: 'a caption track removed',
+    entry: entry('video.captions.updated', { target: videoItem, before: { lang: 'en', label: 'English' } }),
+    en: 'Olivia Admin removed the “English” captions of the video “Tour”',
+    fr: 'Olivia Admin a supprimé les sous-titres « English » de la vidéo « Tour »',
+  },
 ];
 
 describe('audit sentences', () => {
@@ -318,15 +467,18 @@ describe('audit sentences', () => {
     const bare = entry('seats.purchased', { before: null, after: { limit: 'many' } });
     expect(en(bare)).toBe('Olivia Admin made a change: Seats bought');
     expect(fr(bare)).toBe('Olivia Admin a fait une modification\u00a0: Places achetées');
+    const oddPurchase = entry('purchase.completed', { target: workspace, after: { item: 'gold', quantity: 5 } });
+    expect(en(oddPurchase)).toBe('Olivia Admin made a change to Umbrella Works: Purchase made');
+    expect(fr(oddPurchase)).toBe('Olivia Admin a fait une modification sur Umbrella Works\u00a0: Achat effectué');
     const noRole = entry('inviteLink.revoked', { target: link, before: { role: 'owner' } });
     expect(en(noRole)).toBe('Olivia Admin revoked the invite link');
     expect(fr(noRole)).toBe('Olivia Admin a révoqué le lien d’invitation');
   });
 
   it('reads an unknown type without its raw name, with the target when there is one', () => {
-    const withTarget = entry('apiKey.created', { target: { kind: 'apiKey', id: 'k-1', label: 'CI key' }, after: { scopes: ['read'] } });
-    expect(en(withTarget)).toBe('Olivia Admin made a change to CI key');
-    expect(fr(withTarget)).toBe('Olivia Admin a fait une modification sur CI key');
+    const withTarget = entry('webhook.created', { target: { kind: 'webhook', id: 'h-1', label: 'CI hook' }, after: { scopes: ['read'] } });
+    expect(en(withTarget)).toBe('Olivia Admin made a change to CI hook');
+    expect(fr(withTarget)).toBe('Olivia Admin a fait une modification sur CI hook');
     const bare = entry('legacy.thing', { actor: null, before: 42, after: 'x' });
     expect(en(bare)).toBe('The system made a change');
     expect(fr(bare)).toBe('Le système a fait une modification');
@@ -357,6 +509,8 @@ describe('the audit type filter', () => {
         types: ['invitation.created', 'invitation.updated', 'invitation.revoked', 'inviteLink.created', 'inviteLink.rotated', 'inviteLink.revoked', 'joinRequest.decided'],
       },
       { group: 'assets', types: ['asset.created', 'asset.updated', 'asset.deleted', 'asset.shared', 'asset.unshared'] },
+      { group: 'content', types: ['item.created', 'item.updated', 'item.deleted', 'item.sharing.updated', 'video.captions.updated', 'video.share.updated', 'accessRequest.decided'] },
+      { group: 'billing', types: ['purchase.completed', 'allocation.updated', 'billing.updated', 'apiKey.created', 'apiKey.revoked'] },
     ]);
   });
 });

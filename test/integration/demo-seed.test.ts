@@ -12,7 +12,12 @@ afterAll(() => server?.close());
 describe('the demo seed', () => {
   it('shows each feature at work on first sign-in, and seeds only an empty database', async () => {
     const demo = (await seedDemo(server.ctx))!;
-    expect(demo).toEqual({ email: 'owner@demo.example', password: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/), workspaceId: expect.any(String) });
+    expect(demo).toEqual({
+      email: 'owner@demo.example',
+      password: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/),
+      workspaceId: expect.any(String),
+      videoUrl: expect.stringMatching(/^http:\/\/localhost:\d+\/v\/[A-Za-z0-9_-]{22,}$/),
+    });
     expect(await seedDemo(server.ctx)).toBeNull();
 
     const owner = new ApiClient(server.url);
@@ -46,8 +51,60 @@ describe('the demo seed', () => {
     const marketingLibrary = (await owner.get(`/api/workspaces/${marketing}/assets`)).body.items;
     expect(marketingLibrary).toEqual([expect.objectContaining({ name: 'Demo Studio brand', sharedFrom: { id: ws, name: 'Demo Studio' } })]);
 
+    // Credits: 60 granted + 500 bought − 120 given to Marketing − 0.5 for the demo video (18 s); Marketing spent 1 of its 120 on a render; the agency bought its own.
+    expect((await owner.get(`/api/workspaces/${ws}/credits`)).body).toMatchObject({ generative: { available: 439.5, held: 0 }, billing: 'own' });
+    expect((await owner.get(`/api/workspaces/${marketing}/credits`)).body).toMatchObject({ generative: { available: 119, held: 0 }, billing: 'allocated', parent: { generative: 439.5 } });
+    const agency = subs.find((s: { name: string }) => s.name.startsWith('Acme')).id;
+    expect((await owner.get(`/api/workspaces/${agency}/credits`)).body).toMatchObject({ generative: { available: 200 }, api: { available: 2000 }, billing: 'own' });
+    const marketingLedger = (await owner.get(`/api/workspaces/${marketing}/ledger?kind=generative`)).body.items.map((e: { type: string }) => e.type);
+    expect(marketingLedger).toEqual(['release', 'charge', 'hold', 'allocation_in']);
+
+    // Content: the owner sees every folder and draft of the studio; sharing shows each kind of reason.
+    const top = (await owner.get(`/api/workspaces/${ws}/items?sort=name`)).body.items;
+    expect(top.map((i: { kind: string; name: string }) => [i.kind, i.name])).toEqual([
+      ['draft', 'Ideas (private)'],
+      ['folder', 'Leadership'],
+      ['draft', 'Onboarding welcome'],
+      ['folder', 'Spring campaign'],
+      ['video', 'Welcome to Demo Studio'],
+    ]);
+    const byName = (name: string) => top.find((i: { name: string }) => i.name === name).id as string;
+    const campaign = (await owner.get(`/api/workspaces/${ws}/items?parentId=${byName('Spring campaign')}`)).body.items;
+    expect(campaign.map((i: { name: string }) => i.name).sort()).toEqual(['Launch video script', 'Teaser — 30 seconds']);
+    const onboarding = (await owner.get(`/api/workspaces/${ws}/items/${byName('Onboarding welcome')}/sharing`)).body;
+    expect(onboarding.grants.map((g: { user: { email: string }; role: string }) => [g.user.email, g.role]).sort()).toEqual([
+      ['creator@demo.example', 'edit'],
+      ['viewer@demo.example', 'view'],
+    ]);
+    const leadership = (await owner.get(`/api/workspaces/${ws}/items/${byName('Leadership')}/sharing`)).body;
+    expect(leadership.grants).toEqual([expect.objectContaining({ user: expect.objectContaining({ email: 'dev@demo.example' }), role: 'view', expiresAt: expect.any(String), inheritedFrom: null })]);
+    const teaser = campaign.find((i: { name: string }) => i.name.startsWith('Teaser')).id;
+    const inherited = (await owner.get(`/api/workspaces/${ws}/items/${teaser}/sharing`)).body;
+    expect(inherited.access.find((r: { user: { email: string } }) => r.user.email === 'viewer@demo.example')).toMatchObject({ access: 'view', reasons: [{ kind: 'general', role: 'view', via: { name: 'Spring campaign' } }] });
+    expect((await owner.get('/api/notifications')).body.items.map((n: { type: string }) => n.type)).toContain('accessRequest.created');
+
+    // The video: completed, open to the workspace, captioned in English and French, published (its page needs no sign-in).
+    const video = (await owner.get(`/api/workspaces/${ws}/videos/${byName('Welcome to Demo Studio')}`)).body;
+    expect(video).toMatchObject({ status: 'completed', progress: 100, durationSeconds: 18, creditsCharged: 0.5, creditsHeld: 0 });
+    const viewer = new ApiClient(server.url);
+    await viewer.post('/api/auth/login', { email: 'viewer@demo.example', password: demo.password });
+    expect((await viewer.get(`/api/workspaces/${ws}/videos/${video.id}`)).status).toBe(200);
+    const token = demo.videoUrl!.split('/v/')[1]!;
+    const stranger = new ApiClient(server.url);
+    const page = await stranger.get(`/v/${token}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Welcome to Demo Studio');
+    const published = (await stranger.get(`/api/public/videos/${token}`)).body;
+    expect(published.captions.map((c: { lang: string; label: string }) => [c.lang, c.label]).sort()).toEqual([
+      ['en', 'English'],
+      ['fr', 'Français'],
+    ]);
+    const french = await stranger.get(`/api/public/videos/${token}/captions/fr.vtt`);
+    expect(french.body).toContain('Bienvenue chez Demo Studio.');
+    expect(french.body).toMatch(/^WEBVTT/);
+
     const audit = (await owner.get(`/api/workspaces/${ws}/audit?limit=200`)).body.items.map((e: { type: string }) => e.type);
-    for (const type of ['member.added', 'member.updated', 'workspace.updated', 'seats.purchased', 'subworkspace.created', 'asset.created', 'asset.shared', 'invitation.created']) expect(audit).toContain(type);
+    for (const type of ['video.share.updated', 'video.captions.updated', 'purchase.completed', 'allocation.updated', 'member.added', 'member.updated', 'workspace.updated', 'seats.purchased', 'subworkspace.created', 'asset.created', 'asset.shared', 'invitation.created', 'item.created', 'item.sharing.updated']) expect(audit).toContain(type);
 
     // Every demo person signs in with the same password, verified.
     for (const email of ['dev@demo.example', 'creator@demo.example', 'viewer@demo.example', 'ana@demo.example', 'sam@demo.example']) {

@@ -77,7 +77,7 @@ describe('updating a workspace', () => {
     socket.close();
   });
 
-  it('mass assignment: ownerId, parentId, seats, role, _id, __proto__ or billingMode in a PATCH change nothing', async () => {
+  it('mass assignment: ownerId, parentId, seats, role, _id or __proto__ in a PATCH change nothing, nor does a root\'s billingMode', async () => {
     const owner = await createUser(server.ctx, server.url, 'Owner');
     const attacker = await createUser(server.ctx, server.url, 'Attacker');
     const ws = await createWorkspace(server.ctx, owner.user._id);
@@ -88,7 +88,6 @@ describe('updating a workspace', () => {
       { seats: { limit: 9999 } },
       { role: 'viewer' },
       { _id: 'other' },
-      { name: 'x', settings: { billingMode: 'inherited' } },
       { name: 'x', settings: { apiAccess: true, seats: 5 } },
     ];
     for (const body of bodies) {
@@ -96,6 +95,9 @@ describe('updating a workspace', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');
     }
+    // A sub-workspace's billing mode can change (billing-mode.test.ts); a root's never does.
+    const billing = await owner.client.request('PATCH', `/api/workspaces/${ws}`, { name: 'x', settings: { billingMode: 'inherited' } });
+    expect([billing.status, billing.body.error.code]).toEqual([409, 'conflict']);
     const proto = await owner.client.request('PATCH', `/api/workspaces/${ws}`, '{"name":"y","__proto__":{"ownerId":"evil"}}');
     expect(proto.status).toBe(400);
     const empty = await owner.client.request('PATCH', `/api/workspaces/${ws}`, {});

@@ -13,6 +13,8 @@ const PEOPLE = [
   'François-Xavier de La Rochefoucauld',
 ] as const;
 const ROLES = ['super_admin', 'developer', 'creator', 'viewer', 'viewer'] as const;
+/** A draft whose share dialog has every kind of row. */
+export const SHARED_DRAFT = 'Spring launch — master script for every market';
 export const LONG_INVITEE = 'maximiliana.featherstonehaugh-worthington@subsidiary-holdings.example.com';
 
 async function ok<T>(reply: Promise<Reply<T>>, status = [200, 201, 202]): Promise<T> {
@@ -57,6 +59,21 @@ export async function buildScene(server: WebServer) {
   await ok(api.post(`${ws}/assets`, { kind: 'avatar', name: 'Presenter — studio look', data: { look: 'Navy blazer, soft light', style: 'studio' } }));
   await ok(api.post(`${ws}/assets`, { kind: 'template', name: 'Quarterly results', data: { layout: { preset: 'split' } } }));
 
+  // Content for the share dialog: a folder shared with a Viewer, a draft inside it open to the workspace,
+  // with a Creator until a day and a Viewer given edit (who stays view-only).
+  const campaigns = await ok<{ id: string }>(api.post(`${ws}/items`, { kind: 'folder', name: 'Campaigns 2026 — Europe, Middle East & Africa' }));
+  const draft = await ok<{ id: string }>(api.post(`${ws}/items`, { kind: 'draft', name: SHARED_DRAFT, parentId: campaigns.id, body: 'Open on the skyline.' }));
+  await ok(api.request('PUT', `${ws}/items/${campaigns.id}/sharing`, { grants: [{ userId: people[3]!.user._id, role: 'view' }] }));
+  await ok(
+    api.request('PUT', `${ws}/items/${draft.id}/sharing`, {
+      general: { scope: 'workspace', role: 'view' },
+      grants: [
+        { userId: people[2]!.user._id, role: 'edit', expiresAt: '2099-06-30T12:00:00.000Z' },
+        { userId: people[4]!.user._id, role: 'edit' },
+      ],
+    }),
+  );
+
   // The link asks approval: one request waits (and rings the admins' bells), one was approved.
   await ok(api.request('PATCH', ws, { settings: { requireApproval: true } }));
   const link = await ok<{ token: string }>(api.request('PUT', `${ws}/invite-link`, { role: 'creator' }));
@@ -77,6 +94,7 @@ export async function buildScene(server: WebServer) {
     people,
     workspaceId,
     retailId: retail.id,
+    campaignsId: campaigns.id,
     invitePath: await invitePathFromMail(server, LONG_INVITEE),
     joinPath: `/join/${partnerLink.token}`,
   };

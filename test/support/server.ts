@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { inject } from 'vitest';
 import { pino } from 'pino';
 import type { RequestHandler } from 'express';
@@ -42,6 +44,13 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Run
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     SEED_DEMO: 'false',
+    // Nodes of one database share its files, as nodes behind one volume do.
+    BLOB_DIR: path.join(tmpdir(), 'wsc-test-blobs', database),
+    // Renders are the fake engine's unless a test asks for ffmpeg.
+    RENDER_ENGINE: 'fake',
+    // A node whose commands a test counts looks for renders once a minute (a submit on it still starts one at once),
+    // so the job runner's poll does not land inside a measured request.
+    ...(opts.monitorCommands ? { RENDER_POLL_MS: '60000' } : {}),
     ...(opts.redis ? { REDIS_URL: inject('redisUrl') } : {}),
     ...opts.env,
   });
@@ -60,7 +69,11 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Run
  */
 export function countCommands(server: RunningServer) {
   const seen: string[] = [];
-  const onCommand = (e: { commandName: string; command: Record<string, unknown> }) => seen.push(`${e.commandName} ${JSON.stringify(e.command[e.commandName])}`);
+  const details: { name: string; collection: unknown; filter: unknown }[] = [];
+  const onCommand = (e: { commandName: string; command: Record<string, unknown> }) => {
+    seen.push(`${e.commandName} ${JSON.stringify(e.command[e.commandName])}`);
+    details.push({ name: e.commandName, collection: e.command[e.commandName], filter: e.command.filter });
+  };
   const client = server.ctx.conn.getClient();
   client.on('commandStarted', onCommand);
   return {
@@ -70,8 +83,13 @@ export function countCommands(server: RunningServer) {
     get commands() {
       return [...seen];
     },
+    /** Each command's name, collection and filter (for a find). */
+    get details() {
+      return [...details];
+    },
     reset() {
       seen.length = 0;
+      details.length = 0;
     },
     stop() {
       client.off('commandStarted', onCommand);

@@ -50,7 +50,11 @@ async function errorOf(res: Response): Promise<ApiError> {
  * with the parsed body (undefined for 204); rejects with an `ApiError`.
  * A `FormData` body (a file upload) is sent as multipart, as is.
  */
-export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, opts: { body?: unknown; fetch?: Fetch } = {}): Promise<T> {
+export async function api<T>(
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  path: string,
+  opts: { body?: unknown; fetch?: Fetch; headers?: Record<string, string> } = {},
+): Promise<T> {
   const doFetch = opts.fetch ?? fetch;
   const form = opts.body instanceof FormData ? opts.body : null;
   let res: Response;
@@ -58,7 +62,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
     res = await doFetch(`/api${path}`, {
       method,
       credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(opts.body === undefined || form ? {} : { 'content-type': 'application/json' }) },
+      headers: { accept: 'application/json', ...(opts.body === undefined || form ? {} : { 'content-type': 'application/json' }), ...opts.headers },
       body: form ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
     });
   } catch (err) {

@@ -3,6 +3,10 @@ import { enInvitations } from './en.invitations.js';
 import { enAssets } from './en.assets.js';
 import { enAudit } from './en.audit.js';
 import { enAccount } from './en.account.js';
+import { enBilling } from './en.billing.js';
+import { enSharing } from './en.sharing.js';
+import { enContent } from './en.content.js';
+import { enVideos } from './en.videos.js';
 
 /**
  * The English dictionary is the reference: every other locale must have
@@ -106,6 +110,10 @@ export const en = {
   ...enAssets,
   ...enAudit,
   ...enAccount,
+  ...enBilling,
+  ...enSharing,
+  ...enContent,
+  ...enVideos,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -26,6 +26,8 @@ export function errorMessage(err: unknown): Message {
       if (name && (d?.decision === 'approved' || d?.decision === 'denied')) return { key: `error.already_decided.${d.decision}`, params: { name } };
       return { key: 'error.already_decided' };
     }
+    case 'insufficient_credits':
+      return { key: 'error.insufficient_credits' };
     case 'expired':
     case 'revoked':
     case 'invalid_credentials':
@@ -41,6 +43,24 @@ export function errorMessage(err: unknown): Message {
     default:
       return { key: 'error.unknown' };
   }
+}
+
+/**
+ * A 402 of an allocation: the pool above lacks credits of a kind. Said with
+ * what it has left ("The parent workspace has only 120 generative credits
+ * left") from the error's details — `{ kind, available }` — or, when the
+ * server words it otherwise, with `known`, what the screen last saw the
+ * parent hold; the server's own sentence is the last resort. `format`
+ * writes the number as the screen's language does.
+ */
+export function parentShortMessage(err: unknown, known?: { kind: 'generative' | 'api'; available: number }, format: (n: number) => string = String): Message {
+  if (!(err instanceof ApiError) || err.code !== 'insufficient_credits') return errorMessage(err);
+  const d = (err.details ?? {}) as Record<string, unknown>;
+  const kind = d.kind === 'generative' || d.kind === 'api' ? d.kind : null;
+  const left = [d.available, d.left, d.remaining].find((v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0);
+  if (kind && left !== undefined) return { key: `error.insufficient_credits.parent.${kind}`, params: { count: format(left) } };
+  if (known) return { key: `error.insufficient_credits.parent.${known.kind}`, params: { count: format(known.available) } };
+  return err.message ? { text: err.message } : { key: 'error.insufficient_credits' };
 }
 
 const NO_ACCOUNT = 'No account uses this email yet. Invite them by email instead.';
@@ -129,3 +149,26 @@ export function fieldMessage(message: string, overrides: Record<string, MessageK
 
 /** For forms with a workspace's name: the shared "Name is required" is not about the person. */
 export const WORKSPACE_NAME_MESSAGES: Record<string, MessageKey> = { 'Name is required': 'validation.workspaceName.required' };
+
+/** Why a billing switch was refused, with what is missing (the server's `details`), and what to do. */
+export function billingModeErrorMessage(err: unknown): Message {
+  if (err instanceof ApiError) {
+    const d = (err.details ?? {}) as { needed?: unknown; free?: unknown; available?: unknown };
+    if (err.code === 'seat_limit_reached' && typeof d.needed === 'number' && typeof d.free === 'number') {
+      return { key: 'billingMode.error.seats', params: { needed: d.needed, free: d.free, more: Math.max(1, d.needed - d.free) } };
+    }
+    if (err.code === 'conflict' && typeof d.needed === 'number' && typeof d.available === 'number') return { key: 'billingMode.error.slots', params: { needed: d.needed, available: d.available } };
+    if (err.code === 'conflict' && err.message.startsWith('This workspace has sub-workspaces')) return { key: 'billingMode.error.hasSubworkspaces' };
+    if (err.code === 'conflict' && err.message.startsWith('The account workspace always')) return { key: 'billingMode.error.root' };
+  }
+  return errorMessage(err);
+}
+
+/** Why avatar slots were refused: what the parent has left, or what this workspace has given below. */
+export function avatarSlotsErrorMessage(err: unknown): Message | null {
+  if (!(err instanceof ApiError) || err.code !== 'conflict') return null;
+  const d = (err.details ?? {}) as { available?: unknown; given?: unknown };
+  if (typeof d.available === 'number') return { key: 'slots.error.parent', params: { available: d.available } };
+  if (typeof d.given === 'number') return { key: 'slots.error.given', params: { given: d.given } };
+  return null;
+}

@@ -4,6 +4,10 @@ import { frInvitations } from './fr.invitations.js';
 import { frAssets } from './fr.assets.js';
 import { frAudit } from './fr.audit.js';
 import { frAccount } from './fr.account.js';
+import { frBilling } from './fr.billing.js';
+import { frSharing } from './fr.sharing.js';
+import { frContent } from './fr.content.js';
+import { frVideos } from './fr.videos.js';
 
 export const fr: Messages = {
   'app.name': 'Workspace Console',
@@ -103,4 +107,8 @@ export const fr: Messages = {
   ...frAssets,
   ...frAudit,
   ...frAccount,
+  ...frBilling,
+  ...frSharing,
+  ...frContent,
+  ...frVideos,
 };

@@ -3,6 +3,8 @@ import type { EventEnvelope } from '$shared/events.js';
 import type { NotificationView } from '$shared/schemas/invitations.js';
 import { approveJoinRequest, denyJoinRequest, listNotifications, markAllNotificationsRead, markNotificationRead } from '../api/invitations.js';
 import { ApiError } from '../api/client.js';
+import { approveAccessRequest, denyAccessRequest } from '../api/sharing.js';
+import { accessRequestOf } from './describe.js';
 import { errorMessage } from '../i18n/errors.js';
 import type { Message } from '../i18n/index.js';
 import type { RealtimeConnection } from '../realtime/socket.svelte.js';
@@ -87,12 +89,32 @@ export class Notifications {
    * decider's panel); when another admin was first, the item shows theirs.
    */
   async decide(n: NotificationView, action: 'approve' | 'deny') {
+    if (accessRequestOf(n)) return this.#decideAccess(n, action);
     const requestId = n.data.requestId;
     if (!n.workspaceId || typeof requestId !== 'string' || this.decisions[n.id]?.pending) return;
     this.decisions[n.id] = { pending: action };
     try {
       const request = await (action === 'approve' ? approveJoinRequest : denyJoinRequest)(n.workspaceId, requestId);
       this.settle(n.id, { status: request.status, role: request.role, by: request.decidedBy, at: request.decidedAt });
+      delete this.decisions[n.id];
+    } catch (err) {
+      const first = err instanceof ApiError && err.code === 'already_decided' ? (err.details as { decidedBy?: unknown; decision?: unknown; decidedAt?: unknown } | undefined) : undefined;
+      if (first?.decision) this.settle(n.id, { status: first.decision, by: first.decidedBy ?? null, at: first.decidedAt ?? null });
+      this.decisions[n.id] = { error: errorMessage(err) };
+    }
+    void this.markRead(n.id);
+  }
+
+  /** Approves or denies an access request to an item, as `decide` does for join requests. */
+  async #decideAccess(n: NotificationView, action: 'approve' | 'deny') {
+    const subject = accessRequestOf(n);
+    if (!subject || !n.workspaceId || this.decisions[n.id]?.pending) return;
+    this.decisions[n.id] = { pending: action };
+    try {
+      const request = await (action === 'approve'
+        ? approveAccessRequest(n.workspaceId, subject.itemId, subject.requestId)
+        : denyAccessRequest(n.workspaceId, subject.itemId, subject.requestId));
+      this.settle(n.id, { status: request.status, role: request.role, by: null, at: request.decidedAt });
       delete this.decisions[n.id];
     } catch (err) {
       const first = err instanceof ApiError && err.code === 'already_decided' ? (err.details as { decidedBy?: unknown; decision?: unknown; decidedAt?: unknown } | undefined) : undefined;

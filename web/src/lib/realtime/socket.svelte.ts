@@ -182,8 +182,21 @@ export class RealtimeConnection {
   }
 
   #deliver(envelope: EventEnvelope) {
-    if (!this.#cursors.accept(envelope)) return;
+    // A content event reaches a person's own room even for a workspace this tab does not watch:
+    // it must not move that workspace's cursor, or its next subscription would skip what came before it.
+    const { workspaceId } = envelope;
+    const unwatched = workspaceId !== null && streamOf(envelope.id) === workspaceStream(workspaceId) && !this.#watched.has(workspaceId);
+    if (this.#outside.has(envelope.id)) return;
+    if (unwatched) this.#rememberOutside(envelope.id);
+    else if (!this.#cursors.accept(envelope)) return;
     for (const l of this.#listeners) l.event?.(envelope);
+  }
+
+  /** Ids of events delivered outside a subscription, so a later replay does not deliver them twice. */
+  #outside = new Set<string>();
+  #rememberOutside(id: string) {
+    if (this.#outside.size >= 1000) this.#outside.clear();
+    this.#outside.add(id);
   }
 
   #scheduleRetry() {

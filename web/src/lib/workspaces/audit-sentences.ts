@@ -2,6 +2,7 @@ import type { AuditEntryView } from '$shared/schemas/workspaces.js';
 import { AUDITED_TYPES, type AuditedType } from '$shared/event-map.js';
 import type { Translator } from '../i18n/translate.js';
 import { AuditWords, data, instant, namesOf, roleOf, text, whole, type Data } from './audit-words.js';
+import { CONTENT_SENTENCES } from './audit-content.js';
 
 /** What an entry says, read by the sentence of its type. */
 interface Reading {
@@ -189,6 +190,40 @@ const SENTENCES: Record<AuditedType, Sentence> = {
     const members = whole(before.members);
     return members ? w.tr.plural('audit.sub.deletedWithMembers', members, { actor, name, count: w.number(members) }) : w.tr.t('audit.sub.deleted', { actor, name });
   },
+  'purchase.completed': ({ after, w, actor }) => {
+    const quantity = whole(after.quantity);
+    const item = after.item === 'seats' || after.item === 'generative_credits' || after.item === 'api_credits' ? after.item : null;
+    if (quantity === null || !item) return null;
+    return w.tr.plural(`audit.purchase.${item}`, quantity, { actor, amount: w.number(quantity) });
+  },
+  // What the sub-workspace has available, before and after: only the kinds that changed are told.
+  'allocation.updated': ({ e, before, after, w, actor }) => {
+    const name = text(e.target?.label);
+    if (!name) return null;
+    const changes = (['generative', 'api'] as const).flatMap((kind) => {
+      const [was, now] = [whole(before[kind]), whole(after[kind])];
+      return now !== null && was !== now ? [w.tr.t(`audit.allocation.${kind}`, { before: w.number(was ?? 0), after: w.number(now) })] : [];
+    });
+    if (!changes.length) return w.tr.t('audit.allocation.plain', { actor, name });
+    return w.tr.t('audit.allocation', { actor, name, changes: w.list(changes) });
+  },
+  'billing.updated': ({ e, after, w, actor }) => {
+    const name = text(e.target?.label);
+    const mode = after.billingMode === 'independent' || after.billingMode === 'inherited' ? after.billingMode : null;
+    return name && mode ? w.tr.t(`audit.billing.${mode}`, { actor, name }) : null;
+  },
+  'apiKey.created': ({ e, after, w, actor }) => {
+    const [name, prefix] = [text(after.name) ?? text(e.target?.label), text(after.prefix)];
+    if (!name || !prefix) return null;
+    const expires = instant(after.expiresAt);
+    return expires ? w.tr.t('audit.apiKey.created', { actor, name, prefix, date: w.date(expires) }) : w.tr.t('audit.apiKey.createdNoExpiry', { actor, name, prefix });
+  },
+  'apiKey.revoked': ({ e, before, w, actor }) => {
+    const [name, prefix] = [text(before.name) ?? text(e.target?.label), text(before.prefix)];
+    if (!name) return null;
+    return prefix ? w.tr.t('audit.apiKey.revoked', { actor, name, prefix }) : w.tr.t('audit.apiKey.revoked.plain', { actor, name });
+  },
+  ...CONTENT_SENTENCES,
 };
 
 export const isAuditedType = (type: string): type is AuditedType => (AUDITED_TYPES as readonly string[]).includes(type);

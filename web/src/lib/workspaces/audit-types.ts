@@ -1,6 +1,6 @@
 import { AUDITED_TYPES, type AuditedType } from '$shared/event-map.js';
 
-export type AuditGroup = 'workspace' | 'members' | 'joining' | 'assets';
+export type AuditGroup = 'workspace' | 'members' | 'joining' | 'assets' | 'content' | 'billing';
 
 /** The group of the type filter an audited type is listed under. */
 export function auditGroupOf(type: AuditedType): AuditGroup {
@@ -30,10 +30,24 @@ export function auditGroupOf(type: AuditedType): AuditGroup {
     case 'asset.shared':
     case 'asset.unshared':
       return 'assets';
+    case 'item.created':
+    case 'item.updated':
+    case 'item.deleted':
+    case 'item.sharing.updated':
+    case 'accessRequest.decided':
+    case 'video.share.updated':
+    case 'video.captions.updated':
+      return 'content';
+    case 'purchase.completed':
+    case 'allocation.updated':
+    case 'billing.updated':
+    case 'apiKey.created':
+    case 'apiKey.revoked':
+      return 'billing';
   }
 }
 
-const GROUPS: readonly AuditGroup[] = ['workspace', 'members', 'joining', 'assets'];
+const GROUPS: readonly AuditGroup[] = ['workspace', 'members', 'joining', 'assets', 'content', 'billing'];
 
 /** The type filter offers every audited type exactly once, in groups, each group in the order of `AUDITED_TYPES`. */
 export const AUDIT_FILTER: ReadonlyArray<{ group: AuditGroup; types: AuditedType[] }> = GROUPS.map((group) => ({

@@ -90,7 +90,9 @@ export class WorkspaceTree {
         this.nodes = this.nodes.map((n) => (n.id === workspaceId ? { ...n, role } : n));
         this.#realtime?.resubscribe(workspaceId);
       },
-      'access.revoked': ({ workspaceId }) => this.remove(workspaceId),
+      'access.revoked': (d) => {
+        if (!('itemId' in d)) this.remove(d.workspaceId);
+      },
     });
     const data = e.data as { workspaceId?: string; name?: string; imageUrl?: string | null };
     if (e.type === 'workspace.updated' && streamOf(e.id).startsWith('workspace:') && data.workspaceId && data.name !== undefined) {

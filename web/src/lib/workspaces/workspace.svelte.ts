@@ -58,6 +58,11 @@ export class WorkspaceState {
     }
   }
 
+  /** The workspace as a call that changed it answered (a billing switch). */
+  applyView(view: WorkspaceView) {
+    this.view = view;
+  }
+
   /**
    * A workspace call answered 404: either the thing acted on is gone, or the
    * workspace itself is out of reach. Asking for the workspace tells which.
@@ -89,8 +94,8 @@ export class WorkspaceState {
 
   #apply(e: EventEnvelope) {
     onUserEvent(e, {
-      'access.revoked': ({ workspaceId, workspaceName, reason }) => {
-        if (workspaceId === this.id) this.markLost(reason, workspaceName);
+      'access.revoked': (d) => {
+        if (!('itemId' in d) && d.workspaceId === this.id) this.markLost(d.reason, d.workspaceName);
       },
       'member.updated': ({ workspaceId, role }) => {
         if (workspaceId === this.id && this.view) this.view.role = role;
@@ -102,7 +107,13 @@ export class WorkspaceState {
       'workspace.updated': (d) => {
         if (d.name !== undefined) view.name = d.name;
         if (d.imageUrl !== undefined) view.imageUrl = d.imageUrl;
-        if (d.settings) view.settings = d.settings;
+        if (d.settings) {
+          view.settings = d.settings;
+          // Only the root and independent sub-workspaces may have sub-workspaces.
+          view.canHaveSubworkspaces = view.parentId === null || d.settings.billingMode === 'independent';
+        }
+        // A billing switch moves it to another seat pool: the next `seats.updated` of that pool is its own.
+        if (d.poolId !== undefined) view.poolId = d.poolId;
       },
       'ownership.transferred': ({ ownerId }) => {
         view.ownerId = ownerId;
