@@ -1,0 +1,190 @@
+import { io as ioClient, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, EventEnvelope, ServerToClientEvents, SubscribeResult, Ack } from '../../shared/events.js';
+import { EventOrder } from './order-shim.js';
+import type { ApiClient } from '../support/client.js';
+import type { Cluster, Node } from './cluster.js';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * A simulated admin's browser tab: one socket to one node (a node picked as
+ * a WebSocket load balancer would, again at every reconnection), subscribed
+ * to one workspace, its events put in order by the same `EventOrder` the web
+ * app uses, and reduced into what its screens show (members and their
+ * roles, pending invitations).
+ */
+export class AdminClient {
+  /** What the screen was given, in the order it was given. */
+  readonly delivered: EventEnvelope[] = [];
+  /** For each event shown live or replayed: ms from its storing to the screen. */
+  readonly latencies: number[] = [];
+  private seen = new Set<string>();
+  duplicates = 0;
+  resyncs = 0;
+  /** Seq of the first event this client is accountable for (after its first cursor, or its last resync). */
+  fromSeq = 0;
+  members = new Map<string, string>();
+  invitations = new Map<string, string>();
+  socket: ClientSocket | null = null;
+  node: Node | null = null;
+  /** Each time the connection dropped: when, and when the next subscription was acknowledged. */
+  readonly outages: { node: string; at: number; back: number | null }[] = [];
+  private order: EventOrder;
+  private closed = false;
+  private retry: NodeJS.Timeout | null = null;
+  private subscribing = false;
+
+  constructor(
+    readonly name: string,
+    readonly userId: string,
+    private readonly api: ApiClient,
+    readonly workspaceId: string,
+    private readonly cluster: Cluster,
+  ) {
+    this.order = this.newOrder();
+  }
+
+  private newOrder() {
+    return new EventOrder(`workspace:${this.workspaceId}`, {
+      deliver: (e) => this.show(e),
+      resubscribe: () => void this.subscribe(),
+    });
+  }
+
+  async start() {
+    await this.connect();
+    await this.reload();
+  }
+
+  /** A fresh load of what the screens show (the first load, and after a resync). */
+  async reload() {
+    this.members = await this.loadMembers();
+    this.invitations = await this.loadInvitations();
+  }
+
+  async loadMembers() {
+    const out = new Map<string, string>();
+    for (const m of await this.pages(`/api/workspaces/${this.workspaceId}/members`)) out.set(m.userId as string, m.role as string);
+    return out;
+  }
+
+  async loadInvitations() {
+    const out = new Map<string, string>();
+    for (const i of await this.pages(`/api/workspaces/${this.workspaceId}/invitations`)) if (i.status === 'sent') out.set(i.id as string, 'sent');
+    return out;
+  }
+
+  private async pages(path: string): Promise<Record<string, unknown>[]> {
+    const all: Record<string, unknown>[] = [];
+    let cursor: string | null = null;
+    do {
+      const reply: { status: number; body: any } = await this.api.get(`${path}?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      if (reply.status !== 200) throw new Error(`${path}: ${reply.status} ${JSON.stringify(reply.body)}`);
+      all.push(...(reply.body.items as Record<string, unknown>[]));
+      cursor = reply.body.nextCursor ?? null;
+    } while (cursor);
+    return all;
+  }
+
+  private connect(): Promise<void> {
+    return new Promise((resolve) => {
+      const node = this.cluster.pick();
+      if (!node) {
+        this.scheduleReconnect();
+        return resolve();
+      }
+      this.node = node;
+      const socket: ClientSocket = ioClient(node.url, { transports: ['websocket'], extraHeaders: { cookie: this.api.cookie }, reconnection: false, forceNew: true, timeout: 3000 });
+      this.socket = socket;
+      socket.on('event', (e) => this.order.receive(e));
+      socket.once('connect', () => {
+        void this.subscribe().then(() => resolve());
+      });
+      socket.once('connect_error', () => {
+        socket.close();
+        this.scheduleReconnect();
+        resolve();
+      });
+      socket.once('disconnect', () => {
+        if (this.closed) return;
+        this.outages.push({ node: node.name, at: Date.now(), back: null });
+        socket.close();
+        this.scheduleReconnect();
+      });
+    });
+  }
+
+  private scheduleReconnect() {
+    if (this.closed || this.retry) return;
+    // As the web app: a short, jittered wait, then another node.
+    this.retry = setTimeout(
+      () => {
+        this.retry = null;
+        void this.connect();
+      },
+      200 + Math.random() * 300,
+    );
+  }
+
+  /** Subscribes (again) from the last event in order; what was missed comes back in the ack. */
+  private async subscribe() {
+    const socket = this.socket;
+    if (!socket?.connected || this.subscribing) return;
+    this.subscribing = true;
+    try {
+      const since = this.order.since();
+      this.order.subscribing();
+      let reply: Ack<SubscribeResult & { audiences?: string[] }>;
+      try {
+        reply = await socket.timeout(5000).emitWithAck('workspace:subscribe', since ? { workspaceId: this.workspaceId, since } : { workspaceId: this.workspaceId });
+      } catch {
+        this.order.subscribeFailed();
+        if (socket.connected) setTimeout(() => void this.subscribe(), 500);
+        return;
+      }
+      if (!reply.ok) {
+        this.order.subscribeFailed();
+        if (socket.connected) setTimeout(() => void this.subscribe(), 500);
+        return;
+      }
+      const open = this.outages.at(-1);
+      if (open && open.back === null) open.back = Date.now();
+      if (reply.resync || !since) {
+        if (reply.resync) this.resyncs++;
+        this.order.reset(reply);
+        this.fromSeq = seqOf(reply.cursor);
+        if (reply.resync) await this.reload();
+      } else this.order.subscribed(reply);
+    } finally {
+      this.subscribing = false;
+    }
+  }
+
+  private show(e: EventEnvelope) {
+    if (this.seen.has(e.id)) this.duplicates++;
+    this.seen.add(e.id);
+    this.delivered.push(e);
+    this.latencies.push(Date.now() - Date.parse(e.at));
+    const data = e.data as Record<string, any>;
+    if (e.type === 'member.added' || e.type === 'member.updated') this.members.set(data.member.userId, data.member.role);
+    else if (e.type === 'member.removed') this.members.delete(data.userId);
+    else if (e.type === 'invitation.created' || e.type === 'invitation.updated' || e.type === 'invitation.revoked') {
+      if (data.invitation.status === 'sent') this.invitations.set(data.invitation.id, 'sent');
+      else this.invitations.delete(data.invitation.id);
+    }
+  }
+
+  /** Events of the workspace stream given to the screen, from `fromSeq` on, as their seqs. */
+  deliveredSeqs() {
+    return this.delivered.filter((e) => e.id.startsWith(`workspace:${this.workspaceId}:`)).map((e) => seqOf(e.id));
+  }
+
+  close() {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.order.close();
+    this.socket?.close();
+  }
+}
+
+export const seqOf = (id: string | null | undefined) => (id ? Number(id.slice(id.lastIndexOf(':') + 1)) : 0);
