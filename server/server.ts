@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Express, RequestHandler } from 'express';
 import { pino, type Logger } from 'pino';
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
+import { adapterRedis, closeRedis, connectRedis } from './redis.js';
 import type { Connection } from 'mongoose';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
@@ -68,14 +69,12 @@ export async function startServer(
   const models = createModels(conn);
   await syncIndexes(models);
 
-  let redis: RedisClientType | null = null;
-  if (config.REDIS_URL) {
-    redis = createClient({ url: config.REDIS_URL });
-    redis.on('error', (err) => log.error({ err }, 'redis error'));
-    await redis.connect();
-  }
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, log) : null;
+  const adapterClient = redis ? await adapterRedis(redis, log) : null;
+  // Live pushes may have been lost (a node vanished, or Redis came back): this node's subscribers replay from where they are.
+  const streams = { check: (_reason: string) => {} };
   // Before anything writes: a migration's writes invalidate what the nodes already running have cached.
-  const cache = await startNodeCache(conn, redis, log);
+  const cache = await startNodeCache(conn, redis, log, (reason) => streams.check(reason));
   await runMigrations(models, log);
 
   let boundPort = config.PORT;
@@ -102,8 +101,12 @@ export async function startServer(
   const webHandler = opts.webHandler === undefined ? await loadWebHandler() : opts.webHandler;
   const app = createApp(ctx, webHandler);
   const server = http.createServer(app);
-  const io = createSocketServer(ctx, server, redis);
+  const io = createSocketServer(ctx, server, adapterClient);
   ctx.publisher.attach(io);
+  streams.check = (reason) => {
+    log.info({ reason }, 'live pushes may have been lost: asking subscribers to catch up');
+    io.local.emit('streams:check');
+  };
   const collab = createCollabServer(ctx, server);
 
   await new Promise<void>((resolve, reject) => {
@@ -148,7 +151,8 @@ export async function startServer(
       await httpClosed;
       ctx.limiter.close();
       await cache.close();
-      if (redis) await redis.quit().catch(() => {});
+      if (adapterClient) await closeRedis(adapterClient);
+      if (redis) await closeRedis(redis);
       await conn.close();
     })());
 

@@ -13,6 +13,23 @@ import type { EventType } from './event-map.js';
  */
 export type EventAudience = 'members' | 'admins' | 'apiKeys' | 'item' | 'user';
 
+/** The audiences a workspace stream counts its events in (content events are counted in none). */
+export type CountedAudience = Exclude<EventAudience, 'item' | 'user'>;
+/** How many events of each counted audience a workspace stream holds up to a point. */
+export type StreamCounts = Record<CountedAudience, number>;
+
+/**
+ * Where a counted event stands in its workspace stream: its audience and how
+ * many events of each audience came before it. A subscriber that knows its
+ * audiences knows which event comes next for it (shared/event-order.ts).
+ * `restart`: counting starts again here (the events before it were swept).
+ */
+export interface EventOrderInfo {
+  audience: CountedAudience;
+  before: StreamCounts;
+  restart?: true;
+}
+
 export interface EventEnvelope<T = Record<string, unknown>> {
   id: string;
   type: EventType;
@@ -20,7 +37,12 @@ export interface EventEnvelope<T = Record<string, unknown>> {
   actorId: string | null;
   at: string;
   data: T;
+  /** Counted events of a workspace stream only (not content events, not a person's own stream). */
+  order?: EventOrderInfo;
 }
+
+/** The `since` that replays a stream from its first event (a subscriber that started on an empty stream). */
+export const streamStart = (stream: string) => `${stream}:${'0'.repeat(12)}`;
 
 export { IdSchema } from './schemas/ids.js';
 import { IdSchema } from './schemas/ids.js';
@@ -48,6 +70,10 @@ export interface SubscribeResult {
   resync: boolean;
   /** The newest event id of the workspace now: the `since` to send after a reconnection. */
   cursor: string | null;
+  /** The audiences whose events this subscription receives. */
+  audiences: CountedAudience[];
+  /** The stream's counts at `cursor` (zeros for an empty stream), when the subscription starts there (no `since`, or `resync`); else null. */
+  position: StreamCounts | null;
 }
 
 /** Messages a client sends (socket.io `emit`), with their acknowledgement. */
@@ -59,4 +85,10 @@ export interface ClientToServerEvents {
 /** Messages the server sends. */
 export interface ServerToClientEvents {
   event: (envelope: EventEnvelope) => void;
+  /**
+   * Live pushes may have been lost (a node vanished, or Redis came back after
+   * an outage): subscribe again to every watched workspace with `since`, so
+   * the replay brings what never arrived, even the last event of a stream.
+   */
+  'streams:check': () => void;
 }

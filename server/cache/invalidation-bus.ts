@@ -21,6 +21,13 @@ export interface RedisBusOptions {
   /** A node silent for this long is not waited for (it stopped trusting its cache long before). */
   peerMs?: number;
   clock?: () => number;
+  /**
+   * Live pushes may have been lost: a node went silent without saying bye
+   * (it may have died between storing an event and pushing it), or this
+   * node's channel came back after a lapse (pushes of the outage went
+   * nowhere). Subscribers then replay from where they are.
+   */
+  onPushesMayBeLost?: (reason: 'peer-lost' | 'rejoined') => void;
 }
 
 interface Pending {
@@ -116,8 +123,22 @@ export class RedisInvalidationBus implements InvalidationBus {
       else this.log.warn('cache invalidations may not be arriving: the cache is bypassed until they do');
       this.wasHealthy = healthy;
     }
+    this.forgetSilentPeers();
     // While Redis is away the client would queue commands: nothing to gain from old heartbeats.
     if (this.redis.isReady) this.send({ t: 'heartbeat', from: this.nodeId, sentAt: this.clock() }).catch(() => {});
+  }
+
+  /** Peers silent past `peerMs` without a bye are gone (killed, cut off): they are not waited for, and their last pushes may be lost. */
+  private forgetSilentPeers() {
+    const now = this.clock();
+    let lost = 0;
+    for (const [peer, seen] of this.peers) {
+      if (now - seen <= this.peerMs) continue;
+      this.peers.delete(peer);
+      lost++;
+    }
+    // Only while this node hears the channel: its own lapse is told when it rejoins.
+    if (lost > 0 && this.healthy()) this.opts.onPushesMayBeLost?.('peer-lost');
   }
 
   private receive(raw: string) {
@@ -152,7 +173,9 @@ export class RedisInvalidationBus implements InvalidationBus {
 
   private heardOwnHeartbeat(sentAt: number, now: number) {
     // Trust had lapsed (or never began): what is cached may have missed invalidations.
-    if (now >= this.trustedUntil) this.epochValue++;
+    if (now >= this.trustedUntil) {
+      if (this.epochValue++ > 0) this.opts.onPushesMayBeLost?.('rejoined');
+    }
     this.trustedUntil = Math.max(this.trustedUntil, sentAt + this.trustMs);
   }
 

@@ -91,6 +91,11 @@ export class ChainWriter<E extends ChainLink> {
     return (await this.counters.findById(chain).lean())?.seq ?? 0;
   }
 
+  /** The head this node last wrote or saw, without a read. */
+  knownHead(chain: string): ChainHead<E> | undefined {
+    return this.heads.get(chain);
+  }
+
   /** The newest number this node has written or seen, without a read; 0 when it knows none. */
   knownSeq(chain: string): number {
     return this.heads.get(chain)?.seq ?? 0;

@@ -1,7 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import { bucketKey } from '../db/history.js';
 import { linkId, seqOfLink } from '../db/chain.js';
-import type { EventAudience, EventType } from '../../shared/events.js';
+import type { EventAudience, EventType, StreamCounts } from '../../shared/events.js';
 
 /**
  * A stored domain event: the audit trail and the replay cursor. Events form
@@ -25,6 +25,14 @@ export interface EventDoc {
    * what is theirs in `data.item` (their `access` and `manage`).
    */
   recipients?: Record<string, Record<string, unknown>> | null;
+  /**
+   * Workspace streams: how many events of each counted audience came before
+   * this one (content events carry the counts on without adding to them);
+   * null on a person's own stream and on events stored before streams were counted.
+   */
+  before?: StreamCounts | null;
+  /** Counting started again at this event (the one before it was swept, or never counted). */
+  restart?: boolean;
 }
 
 export const EVENT_BUCKET_SIZE = 100;
@@ -44,6 +52,8 @@ const eventSchema = new Schema<EventDoc>(
     data: { type: Schema.Types.Mixed, default: {} },
     bucket: { type: String, required: true, index: true },
     recipients: { type: Schema.Types.Mixed, default: null },
+    before: { type: Schema.Types.Mixed, default: null },
+    restart: { type: Boolean, default: undefined },
   },
   { versionKey: false, minimize: false },
 );

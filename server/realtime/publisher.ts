@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import type { Server } from 'socket.io';
 import type { Logger } from 'pino';
-import type { EventAudience, EventEnvelope } from '../../shared/events.js';
+import type { CountedAudience, EventAudience, EventEnvelope, StreamCounts } from '../../shared/events.js';
 import type { EventType, UserEventMap, UserEventType, WorkspaceEventMap, WorkspaceEventType } from '../../shared/event-map.js';
 import type { Models } from '../db/models.js';
 import { eventBucket, eventBucketNo, EVENT_BUCKET_SIZE, eventId, seqOf, type EventDoc } from './event.model.js';
@@ -41,8 +41,19 @@ export interface AuditInput {
   after?: unknown;
 }
 
+const counted = (audience: EventAudience): audience is CountedAudience => audience === 'members' || audience === 'admins' || audience === 'apiKeys';
+const NO_EVENTS: StreamCounts = { members: 0, admins: 0, apiKeys: 0 };
+
+/** A workspace stream's counts after an event, or null when it was stored before streams were counted. */
+export function countsAfter(doc: Pick<EventDoc, 'audience' | 'before'>): StreamCounts | null {
+  if (!doc.before) return null;
+  return counted(doc.audience) ? { ...doc.before, [doc.audience]: doc.before[doc.audience] + 1 } : { ...doc.before };
+}
+
 export function toEnvelope(doc: EventDoc): EventEnvelope {
-  return { id: doc._id, type: doc.type, workspaceId: doc.workspaceId, actorId: doc.actorId, at: doc.at.toISOString(), data: doc.data };
+  const envelope: EventEnvelope = { id: doc._id, type: doc.type, workspaceId: doc.workspaceId, actorId: doc.actorId, at: doc.at.toISOString(), data: doc.data };
+  if (doc.before && counted(doc.audience)) envelope.order = { audience: doc.audience, before: doc.before, ...(doc.restart ? { restart: true as const } : {}) };
+  return envelope;
 }
 
 /** A content event as one recipient sees it: their own part merged into `data.item`. */
@@ -120,8 +131,11 @@ export class Publisher {
 
   /** Stores the event under the next number of its stream, then pushes it to the room the server chose. */
   private async publish(stream: string, room: string | null, workspaceId: string | null, audience: EventAudience, input: PublishInput, recipients: Record<string, Record<string, unknown>> | null = null) {
+    const workspaceStream = audience !== 'user';
     const doc = await this.streams.append(stream, {
-      next: ({ seq }) => ({
+      next: ({ seq, entry }) => ({
+        // A workspace stream counts its events per audience, so a subscriber knows which one comes next.
+        ...(workspaceStream ? this.countsFor(seq, entry) : {}),
         stream,
         type: input.type,
         workspaceId,
@@ -136,6 +150,23 @@ export class Publisher {
     const envelope = toEnvelope(doc);
     if (room) this.io?.to(room).emit('event', envelope);
     return envelope;
+  }
+
+  /** The counts before the event after `head`: its counts after it, zeros on an empty stream, a restart past a swept or uncounted head. */
+  private countsFor(seq: number, entry: EventDoc | null): Pick<EventDoc, 'before' | 'restart'> {
+    if (seq === 0) return { before: NO_EVENTS };
+    const before = entry ? countsAfter(entry) : null;
+    return before ? { before } : { before: NO_EVENTS, restart: true };
+  }
+
+  /** The counts of a stream at one of its event ids (zeros before its first event); null when unknown. */
+  async positionAt(stream: string, cursor: string | null): Promise<StreamCounts | null> {
+    if (cursor === null) return NO_EVENTS;
+    const seq = seqOf(stream, cursor);
+    if (seq === null) return null;
+    const known = this.streams.knownHead(stream);
+    const doc = known?.seq === seq && known.entry ? known.entry : await this.models.Event.findById(cursor).lean();
+    return doc ? countsAfter(doc) : null;
   }
 
   /** The newest number of a stream this node can tell: the hint (which lags another node's emit by a moment) or what it wrote itself. */
@@ -167,7 +198,8 @@ export class Publisher {
    */
   async replay(stream: string, since: string, maySee: (audience: EventAudience) => boolean, userId?: string) {
     const from = seqOf(stream, since);
-    if (from === null || !(await this.models.Event.exists({ _id: since }))) return { missed: [], resync: true };
+    // Seq 0 is the start of the stream (a subscriber that began on an empty one).
+    if (from === null || (from > 0 && !(await this.models.Event.exists({ _id: since })))) return { missed: [], resync: true };
     const newest = await this.newestOf(stream);
     if (newest - from > MAX_REPLAY) return { missed: [], resync: true };
     const docs: EventDoc[] = [];

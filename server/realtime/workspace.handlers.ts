@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { WorkspaceSubscribeSchema, WorkspaceUnsubscribeSchema, type EventAudience } from '../../shared/events.js';
+import { WorkspaceSubscribeSchema, WorkspaceUnsubscribeSchema, type CountedAudience, type EventAudience } from '../../shared/events.js';
 import { can } from '../../shared/permissions.js';
 import { parse } from '../http/validate.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -38,9 +38,13 @@ export function workspaceHandlers(ctx: AppContext, socket: AppSocket) {
       }
       const stream = rooms.workspace(workspaceId);
       const cursor = await ctx.publisher.cursorOf(stream);
-      if (!since) return { missed: [], resync: false, cursor };
-      const maySee = (audience: EventAudience) => audience === 'members' || (audience === 'admins' && admin) || (audience === 'apiKeys' && keys);
-      return { ...(await ctx.publisher.replay(stream, since, maySee, socket.data.userId)), cursor };
+      const audiences: CountedAudience[] = ['members', ...(admin ? (['admins'] as const) : []), ...(keys ? (['apiKeys'] as const) : [])];
+      // Where a subscriber starting at the cursor stands in the stream (shared/event-order.ts).
+      const start = async () => ({ missed: [], resync: !!since, cursor, audiences, position: await ctx.publisher.positionAt(stream, cursor) });
+      if (!since) return { ...(await start()), resync: false };
+      const maySee = (audience: EventAudience) => audiences.includes(audience as CountedAudience);
+      const replayed = await ctx.publisher.replay(stream, since, maySee, socket.data.userId);
+      return replayed.resync ? await start() : { ...replayed, cursor, audiences, position: null };
     }),
   );
 

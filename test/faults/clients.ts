@@ -1,6 +1,6 @@
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, EventEnvelope, ServerToClientEvents, SubscribeResult, Ack } from '../../shared/events.js';
-import { EventOrder } from './order-shim.js';
+import { EventOrder } from '../../shared/event-order.js';
 import type { ApiClient } from '../support/client.js';
 import type { Cluster, Node } from './cluster.js';
 
@@ -21,6 +21,10 @@ export class AdminClient {
   private seen = new Set<string>();
   duplicates = 0;
   resyncs = 0;
+  /** \`streams:check\` nudges received. */
+  checks = 0;
+  /** Holes the order asked to repair by subscribing again. */
+  repairs = 0;
   /** Seq of the first event this client is accountable for (after its first cursor, or its last resync). */
   fromSeq = 0;
   members = new Map<string, string>();
@@ -47,7 +51,14 @@ export class AdminClient {
   private newOrder() {
     return new EventOrder(`workspace:${this.workspaceId}`, {
       deliver: (e) => this.show(e),
-      resubscribe: () => void this.subscribe(),
+      resubscribe: () => {
+        this.repairs++;
+        void this.subscribe();
+      },
+      resync: () => {
+        this.resyncs++;
+        void this.reload();
+      },
     });
   }
 
@@ -97,6 +108,11 @@ export class AdminClient {
       const socket: ClientSocket = ioClient(node.url, { transports: ['websocket'], extraHeaders: { cookie: this.api.cookie }, reconnection: false, forceNew: true, timeout: 3000 });
       this.socket = socket;
       socket.on('event', (e) => this.order.receive(e));
+      // As the web app: pushes may have been lost, catch up within 2 s.
+      socket.on('streams:check', () => {
+        this.checks++;
+        setTimeout(() => void this.subscribe(), Math.random() * 2000);
+      });
       socket.once('connect', () => {
         void this.subscribe().then(() => resolve());
       });
@@ -134,7 +150,7 @@ export class AdminClient {
     try {
       const since = this.order.since();
       this.order.subscribing();
-      let reply: Ack<SubscribeResult & { audiences?: string[] }>;
+      let reply: Ack<SubscribeResult>;
       try {
         reply = await socket.timeout(5000).emitWithAck('workspace:subscribe', since ? { workspaceId: this.workspaceId, since } : { workspaceId: this.workspaceId });
       } catch {
@@ -149,12 +165,12 @@ export class AdminClient {
       }
       const open = this.outages.at(-1);
       if (open && open.back === null) open.back = Date.now();
-      if (reply.resync || !since) {
-        if (reply.resync) this.resyncs++;
-        this.order.reset(reply);
-        this.fromSeq = seqOf(reply.cursor);
-        if (reply.resync) await this.reload();
-      } else this.order.subscribed(reply);
+      this.order.subscribed(reply);
+      if (reply.resync || !since) this.fromSeq = seqOf(reply.cursor);
+      if (reply.resync) {
+        this.resyncs++;
+        await this.reload();
+      }
     } finally {
       this.subscribing = false;
     }

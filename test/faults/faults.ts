@@ -127,11 +127,13 @@ async function renameSeen(fc: FaultContext, node: Node, watcher: AdminClient, ms
 export async function restartRedis(fc: FaultContext): Promise<FaultResult> {
   const violations: string[] = [];
   const notes: string[] = [];
-  const [a, b] = fc.cluster.nodes.filter(alive);
-  const onA = fc.clients.find((c) => c.node === a && c.socket?.connected && c.workspaceId === fc.teams[0]!.root) ?? fc.clients.find((c) => c.node === a && c.socket?.connected)!;
-  const onB = fc.clients.find((c) => c.node === b && c.socket?.connected && c.workspaceId === onA.workspaceId);
+  // A workspace whose admins sit on two different nodes: A publishes, B's client must see it.
+  const live = fc.clients.filter((c) => c.socket?.connected && c.node && alive(c.node));
+  const onA = live.find((c) => live.some((d) => d.workspaceId === c.workspaceId && d.node !== c.node))!;
+  const onB = live.find((d) => d.workspaceId === onA.workspaceId && d.node !== onA.node)!;
+  const [a, b] = [onA.node!, onB.node!];
   // The probe's access is warm in node B's cache before Redis goes.
-  const probeOnB = new ApiClient(b!.url);
+  const probeOnB = new ApiClient(b.url);
   probeOnB.cookie = fc.probe.client.cookie;
   const probeTeam = fc.teams[0]!;
   await probeOnB.get(`/api/workspaces/${probeTeam.root}`);
@@ -139,24 +141,24 @@ export async function restartRedis(fc: FaultContext): Promise<FaultResult> {
   const down = fc.cluster.restartRedis(5000);
   await sleep(300);
   // While Redis is down, a node's own clients still get its events.
-  const local = await renameSeen(fc, a!, onA, 3000);
-  if (local === null) violations.push(`${a!.name}'s own client did not get ${a!.name}'s event while Redis was down`);
+  const local = await renameSeen(fc, a, onA, 3000);
+  if (local === null) violations.push(`${a.name}'s own client did not get ${a.name}'s event while Redis was down`);
   else notes.push(`own event during the outage shown after ${local} ms`);
   // Revocation fails closed: the probe removed on A is refused on B.
-  const adminOnA = new ApiClient(a!.url);
+  const adminOnA = new ApiClient(a.url);
   adminOnA.cookie = probeTeam.admins[0]!.client.cookie;
   const removed = await adminOnA.request('DELETE', `/api/workspaces/${probeTeam.root}/members/${fc.probe.userId}`);
   if (removed.status === 204) {
     const after = await probeOnB.get(`/api/workspaces/${probeTeam.root}`);
-    if (after.status !== 404) violations.push(`removed member still let in by ${b!.name} while Redis was down (${after.status})`);
+    if (after.status !== 404) violations.push(`removed member still let in by ${b.name} while Redis was down (${after.status})`);
   } else notes.push(`probe removal during the outage answered ${removed.status}`);
   await down;
   const back = Date.now();
   // Cross-node delivery resumes: an event sent to A reaches a client of B.
   let resumed: number | null = null;
-  if (onB) {
+  {
     while (resumed === null && Date.now() - back < 20_000) {
-      const seen = await renameSeen(fc, a!, onB, 1000);
+      const seen = await renameSeen(fc, a, onB, 1000);
       if (seen !== null) resumed = Date.now() - back;
     }
     if (resumed === null) violations.push(`cross-node events did not resume within 20 s of Redis coming back`);

@@ -62,8 +62,11 @@ describe('workspace:subscribe', () => {
     const v = await connectSocket(server.url, viewer.client.cookie);
     const cursor = await server.ctx.publisher.cursorOf(`workspace:${ws}`);
     expect(cursor).toMatch(new RegExp(`^workspace:${ws}:\\d{12}$`));
-    expect(await emitAck(a, 'workspace:subscribe', { workspaceId: ws })).toEqual({ ok: true, missed: [], resync: false, cursor });
-    expect(await emitAck(v, 'workspace:subscribe', { workspaceId: ws })).toEqual({ ok: true, missed: [], resync: false, cursor });
+    // Where each starts in the stream: the counts of each audience up to the cursor (shared/event-order.ts).
+    const position = (await server.ctx.publisher.positionAt(`workspace:${ws}`, cursor))!;
+    expect(position).toEqual({ members: expect.any(Number), admins: expect.any(Number), apiKeys: expect.any(Number) });
+    expect(await emitAck(a, 'workspace:subscribe', { workspaceId: ws })).toEqual({ ok: true, missed: [], resync: false, cursor, audiences: ['members', 'admins', 'apiKeys'], position });
+    expect(await emitAck(v, 'workspace:subscribe', { workspaceId: ws })).toEqual({ ok: true, missed: [], resync: false, cursor, audiences: ['members'], position });
 
     const forAll = await publish(ws, 'members', 1);
     const forAdmins = await publish(ws, 'admins', 2);
@@ -71,6 +74,11 @@ describe('workspace:subscribe', () => {
     expect(a.received.map((e) => e.id)).toEqual([forAll.id, forAdmins.id]);
     expect(v.received.map((e) => e.id)).toEqual([forAll.id]);
     expect(forAll.workspaceId).toBe(ws);
+    // Each counted event says how many of each audience came before it: the viewer knows event 2 is not one of its own.
+    expect(a.received.map((e) => e.order)).toEqual([
+      { audience: 'members', before: position },
+      { audience: 'admins', before: { ...position, members: position.members + 1 } },
+    ]);
     a.close();
     v.close();
   });

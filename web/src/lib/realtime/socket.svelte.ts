@@ -1,7 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ErrorCode } from '$shared/errors.js';
 import type { ClientToServerEvents, EventEnvelope, ServerToClientEvents } from '$shared/events.js';
-import { StreamCursors, byId, streamOf, workspaceStream } from './streams.js';
+import { EventOrder } from '$shared/event-order.js';
+import { streamOf, workspaceStream } from './streams.js';
 
 /**
  * live: connected and receiving events.
@@ -27,11 +28,15 @@ export interface RealtimeOptions {
 
 const ACK_TIMEOUT_MS = 10_000;
 const MAX_RETRY_DELAY_MS = 30_000;
+/** Over how long the subscribers of one node catch up after a `streams:check`. */
+const CATCH_UP_SPREAD_MS = 2000;
 
 /**
  * The one owner of the Socket.IO connection. Components read `status` and
- * register listeners; they never touch the socket. For every watched
- * workspace it keeps the last event id, and after a reconnection it
+ * register listeners; they never touch the socket. Every watched
+ * workspace's events go through an `EventOrder` (shared/event-order.ts):
+ * shown once each, in stream order whatever node they came through, a hole
+ * repaired by subscribing again with `since`; after a reconnection it
  * subscribes again with `since` so missed events are replayed, not lost.
  */
 export class RealtimeConnection {
@@ -41,11 +46,10 @@ export class RealtimeConnection {
 
   #socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   #listeners = new Set<RealtimeListener>();
-  #cursors = new StreamCursors();
+  /** Each workspace ever watched: its stream's order (kept while unwatched, so watching again replays from where it stopped). */
+  #orders = new Map<string, EventOrder>();
   /** Watched workspaces, with how many watchers each has. */
   #watched = new Map<string, number>();
-  /** Live events of a workspace that arrive while its subscription is being (re)made. */
-  #buffers = new Map<string, EventEnvelope[]>();
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #retryDelay = 1000;
   #closed = false;
@@ -90,6 +94,11 @@ export class RealtimeConnection {
       this.status = 'offline';
     });
     socket.on('event', (envelope) => this.#receive(envelope));
+    // Pushes may have been lost (a node vanished, Redis came back): replay from where each stream is.
+    // Spread out, so the clients of a node do not all ask at once.
+    socket.on('streams:check', () => {
+      for (const workspaceId of this.#watched.keys()) setTimeout(() => this.resubscribe(workspaceId), Math.random() * CATCH_UP_SPREAD_MS);
+    });
 
     window.addEventListener('online', this.#onOnline);
     window.addEventListener('offline', this.#onOffline);
@@ -104,7 +113,7 @@ export class RealtimeConnection {
     window.removeEventListener('offline', this.#onOffline);
     this.#socket?.disconnect();
     this.#socket = null;
-    this.#buffers.clear();
+    for (const order of this.#orders.values()) order.pause();
     this.status = 'offline';
   }
 
@@ -125,7 +134,7 @@ export class RealtimeConnection {
       const left = (this.#watched.get(workspaceId) ?? 1) - 1;
       if (left > 0) return void this.#watched.set(workspaceId, left);
       this.#watched.delete(workspaceId);
-      this.#buffers.delete(workspaceId);
+      this.#orders.get(workspaceId)?.pause();
       if (this.#socket?.connected) this.#socket.emit('workspace:unsubscribe', { workspaceId }, () => {});
     };
   }
@@ -139,56 +148,64 @@ export class RealtimeConnection {
     if (this.#watched.has(workspaceId) && this.#socket?.connected) void this.#subscribe(workspaceId);
   }
 
-  /** The last event id seen of a workspace: the `since` of its next subscription. */
+  /** The last event id in order of a workspace: the `since` of its next subscription. */
   cursorOf(workspaceId: string): string | null {
-    return this.#cursors.cursorOf(workspaceStream(workspaceId));
+    return this.#orders.get(workspaceId)?.since() ?? null;
+  }
+
+  #orderOf(workspaceId: string): EventOrder {
+    let order = this.#orders.get(workspaceId);
+    if (!order) {
+      order = new EventOrder(workspaceStream(workspaceId), {
+        // Shown outside the subscription while unwatched: not again from a replay.
+        deliver: (envelope) => this.#outside.has(envelope.id) || this.#deliver(envelope),
+        resubscribe: () => this.resubscribe(workspaceId),
+        resync: () => {
+          for (const l of this.#listeners) l.resync?.(workspaceId);
+        },
+      });
+      this.#orders.set(workspaceId, order);
+    }
+    return order;
   }
 
   async #subscribe(workspaceId: string) {
     const socket = this.#socket;
     if (!socket) return;
-    const since = this.cursorOf(workspaceId);
-    this.#buffers.set(workspaceId, []);
+    const order = this.#orderOf(workspaceId);
+    const since = order.since();
+    order.subscribing();
     let reply;
     try {
       reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('workspace:subscribe', since ? { workspaceId, since } : { workspaceId });
     } catch {
       // No answer (connection lost meanwhile): the next `connect` subscribes again.
-      this.#flush(workspaceId, []);
+      order.subscribeFailed();
       return;
     }
+    if (!this.#watched.has(workspaceId)) return order.pause();
     if (!reply.ok) {
-      this.#buffers.delete(workspaceId);
+      order.pause();
       this.#watched.delete(workspaceId);
       for (const l of this.#listeners) l.denied?.(workspaceId, reply.error.code);
       return;
     }
-    this.#flush(workspaceId, reply.missed);
-    this.#cursors.advance(reply.cursor);
+    order.subscribed(reply);
     if (reply.resync) for (const l of this.#listeners) l.resync?.(workspaceId);
   }
 
-  /** Delivers the replay and what arrived live meanwhile, in id order, each once. */
-  #flush(workspaceId: string, missed: EventEnvelope[]) {
-    const buffered = this.#buffers.get(workspaceId) ?? [];
-    this.#buffers.delete(workspaceId);
-    for (const event of [...missed, ...buffered].sort(byId)) this.#deliver(event);
-  }
-
   #receive(envelope: EventEnvelope) {
-    const buffer = envelope.workspaceId && streamOf(envelope.id) === workspaceStream(envelope.workspaceId) ? this.#buffers.get(envelope.workspaceId) : undefined;
-    if (buffer) buffer.push(envelope);
-    else this.#deliver(envelope);
+    const { workspaceId } = envelope;
+    const ofWorkspace = workspaceId !== null && streamOf(envelope.id) === workspaceStream(workspaceId);
+    if (ofWorkspace && this.#watched.has(workspaceId)) return this.#orderOf(workspaceId).receive(envelope);
+    // A person's own events, and content events of a workspace this tab does not watch (they
+    // reach a person's own room): shown once by id, without moving any workspace's `since`.
+    if (this.#outside.has(envelope.id)) return;
+    this.#rememberOutside(envelope.id);
+    this.#deliver(envelope);
   }
 
   #deliver(envelope: EventEnvelope) {
-    // A content event reaches a person's own room even for a workspace this tab does not watch:
-    // it must not move that workspace's cursor, or its next subscription would skip what came before it.
-    const { workspaceId } = envelope;
-    const unwatched = workspaceId !== null && streamOf(envelope.id) === workspaceStream(workspaceId) && !this.#watched.has(workspaceId);
-    if (this.#outside.has(envelope.id)) return;
-    if (unwatched) this.#rememberOutside(envelope.id);
-    else if (!this.#cursors.accept(envelope)) return;
     for (const l of this.#listeners) l.event?.(envelope);
   }
 
