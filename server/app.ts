@@ -37,12 +37,15 @@ export function createApp(ctx: AppContext, webHandler: RequestHandler | null): E
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.trustProxy);
+  app.use(ctx.lifecycle.middleware());
   app.use(requestLog(ctx.log));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // A draining node is not ready: the load balancer stops sending it new work while it finishes what it has.
   app.get('/readyz', async (_req, res) => {
+    if (ctx.lifecycle.draining) return void res.status(503).json({ status: 'draining' });
     const ok = ctx.database.up && (await isDatabaseReachable(ctx.conn));
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unreachable' });
   });

@@ -75,6 +75,10 @@ const ConfigSchema = z.object({
   SIGNUP_MAX_PER_IP: z.coerce.number().int().min(1).default(20),
   HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** After SIGTERM: how long the node keeps serving with readiness failing, so the load balancer stops sending it work. */
+  DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(5_000),
+  /** After the delay: how long the requests in flight get to finish before the node closes anyway. */
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(15_000).default(15_000),
   TRUST_PROXY: TrustProxySchema.default(false),
   DEFAULT_SEATS: z.coerce.number().int().min(1).max(100_000).default(10),
   /** The credits a new account starts with, recorded in its ledger as a grant. */

@@ -10,6 +10,7 @@ import type { TrustProxy } from './http/proxy.js';
 import type { DatabaseHealth } from './db/health.js';
 import type { NodeCache } from './cache/node-cache.js';
 import type { BlobStore } from './files/blob-store.js';
+import type { Lifecycle } from './http/lifecycle.js';
 
 /** What every route, socket handler and domain service of one process shares. */
 export interface AppContext {
@@ -33,4 +34,6 @@ export interface AppContext {
   trustProxy: TrustProxy;
   /** Rendered videos and posters (`BLOB_DIR`). */
   blobs: BlobStore;
+  /** Whether the node is draining (SIGTERM) and how many requests it is serving. */
+  lifecycle: Lifecycle;
 }

@@ -5,6 +5,9 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { startServer, type RunningServer } from './server.js';
 import { seedDemo } from './seed/demo.js';
 
+/** The longest a shutdown may take (a Kubernetes pod's default grace period is 30 s). */
+const FORCE_EXIT_MS = 28_000;
+
 async function main() {
   let config: Config;
   try {
@@ -25,14 +28,19 @@ async function main() {
   let embedded: EmbeddedDatabase | null = null;
   let server: RunningServer | null = null;
   let stopping = false;
+  // SIGTERM (an orchestrator, a deploy) drains: readiness fails, work in flight finishes, sockets move to other nodes.
+  // SIGINT (Ctrl-C) stops at once. Either way the process is gone within FORCE_EXIT_MS.
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
+    log.info({ signal }, signal === 'SIGTERM' ? 'draining, then shutting down' : 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown took too long: exiting');
+      process.exit(1);
+    }, FORCE_EXIT_MS);
     force.unref();
     try {
-      await server?.close();
+      await (signal === 'SIGTERM' ? server?.drain() : server?.close());
       await embedded?.stop();
       process.exit(0);
     } catch (err) {

@@ -33,6 +33,7 @@ import { sweepIdempotencyKeys } from './http/idempotency.js';
 import { finishTransfers, sweepTransfers } from './credits/transfer.service.js';
 import { sweepExpiredGrants } from './sharing/grant-sweep.js';
 import { JobRunner } from './jobs/job-runner.js';
+import { Lifecycle } from './http/lifecycle.js';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -42,7 +43,10 @@ export interface RunningServer {
   http: http.Server;
   port: number;
   url: string;
+  /** Stops at once: sockets closed, requests in flight cut. */
   close(): Promise<void>;
+  /** Stops gracefully (SIGTERM): readiness fails, serving goes on for DRAIN_DELAY_MS, then in-flight requests finish (up to DRAIN_TIMEOUT_MS) and it closes. */
+  drain(): Promise<void>;
 }
 
 const SWEEP_EVERY_MS = 10 * 60_000;
@@ -92,6 +96,7 @@ export async function startServer(
     now: opts.now ?? (() => new Date()),
     trustProxy: compileTrustProxy(config.TRUST_PROXY),
     blobs: new BlobStore(path.resolve(config.BLOB_DIR ?? path.join(config.DATA_DIR, 'blobs'))),
+    lifecycle: new Lifecycle(),
     mailer: config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM) : new OutboxMailer(models.Outbox, () => ctx.now()),
   };
 
@@ -145,7 +150,8 @@ export async function startServer(
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Co-editing sockets first: the HTTP server does not close while an upgraded socket is open.
       collab.close();
-      io.disconnectSockets(true);
+      // This node's sockets only: without `local`, the adapter would disconnect every node's.
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       server.closeAllConnections?.();
       await httpClosed;
@@ -156,5 +162,26 @@ export async function startServer(
       await conn.close();
     })());
 
-  return { ctx, app, io, collab, http: server, port: boundPort, url: `http://127.0.0.1:${boundPort}`, close };
+  let draining: Promise<void> | null = null;
+  const drain = () =>
+    (draining ??= (async () => {
+      ctx.lifecycle.draining = true;
+      log.info({ delayMs: config.DRAIN_DELAY_MS }, 'draining: not ready any more, still serving');
+      await new Promise((resolve) => setTimeout(resolve, config.DRAIN_DELAY_MS));
+      // No new connections; idle keep-alive ones close now, busy ones after their response (`Connection: close`).
+      server.close();
+      server.closeIdleConnections?.();
+      // Renders stop and let their leases go, so another node takes them over at once.
+      clearInterval(sweeper);
+      await renders.stop();
+      // Live sockets are told to go: they reconnect through the load balancer, to another node.
+      collab.close();
+      io.local.disconnectSockets(true);
+      const left = await ctx.lifecycle.settled(config.DRAIN_TIMEOUT_MS);
+      if (left > 0) log.warn({ requests: left }, 'drain timed out: closing with requests still in flight');
+      else log.info('drained: no request in flight');
+      await close();
+    })());
+
+  return { ctx, app, io, collab, http: server, port: boundPort, url: `http://127.0.0.1:${boundPort}`, close, drain };
 }
