@@ -57,5 +57,17 @@ if (existsSync(report)) {
 }
 if (vitest.status !== 0 && failed === 0) failed++;
 
+// The fault harness (test/faults), one repetition of each fault, counts as one test: three nodes, Redis and the
+// embedded database under load, each fault followed by every invariant check. Not when vitest was given arguments.
+if (extra.length === 0) {
+  const faults = spawnSync('npx', ['tsx', 'test/faults/run.ts', '--reps', process.env.FAULT_REPS ?? '1', '--no-report'], { cwd: ROOT, stdio: 'inherit' });
+  if (faults.status === 0) passed++;
+  else {
+    failed++;
+    console.error('[test] fault harness failed');
+  }
+  console.log(`[test] fault harness: ${faults.status === 0 ? 'passed' : 'failed'}`);
+}
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -57,6 +57,12 @@ export class EventOrder {
   #waiting = new Map<string, EventEnvelope>();
   #holeTimer: ReturnType<typeof setTimeout> | null = null;
   #seen = new Set<string>();
+  /** Counted events shown lately, with when: where a catch-up replays from. */
+  #history: { at: number; id: string }[] = [];
+  /** Where this subscription began (its first cursor), or the oldest counted event forgotten from the history. */
+  #start: string | null = null;
+  /** A one-off `since` further back than the counts (a catch-up), for the next subscription. */
+  #rewound: string | null = null;
   #closed = false;
   readonly #holeMs: number;
   readonly #remember: number;
@@ -72,7 +78,22 @@ export class EventOrder {
 
   /** The last event id in order: the `since` of the next subscription (null: none yet). */
   since(): string | null {
-    return this.#since;
+    return this.#rewound ?? this.#since;
+  }
+
+  /**
+   * The next subscription replays from the last counted event shown at
+   * least `ms` ago, not from the last one: content events carry no count,
+   * so one whose push was lost (its node died as it sent it) leaves no hole
+   * to find; a replay reaching back past it brings it. What was shown
+   * already is dropped again. Used after a reconnection and a `streams:check`.
+   */
+  rewind(ms: number) {
+    const before = Date.now() - ms;
+    let back: string | null = null;
+    for (const h of this.#history) if (h.at <= before) back = h.id;
+    // Nothing that old: from the oldest point known (the subscription's start, or the first event remembered).
+    this.#rewound = back ?? this.#start ?? this.#since;
   }
 
   /** Events waiting for a hole to fill (for tests and diagnostics). */
@@ -104,10 +125,13 @@ export class EventOrder {
     if (this.#closed) return;
     if (ack.audiences) this.#audiences = new Set(ack.audiences);
     const replayed = !ack.resync && this.#since !== null;
+    this.#rewound = null;
     if (!replayed) {
       this.#counts = ack.position ?? null;
       // An empty stream: a later replay starts from its beginning.
       this.#since = ack.cursor ?? (ack.position ? streamStart(this.stream) : null);
+      this.#start = this.#since;
+      this.#history = [];
     }
     const held = this.#held ?? [];
     this.#held = null;
@@ -187,6 +211,10 @@ export class EventOrder {
   #show(e: EventEnvelope) {
     this.#counts = after(e);
     this.#since = e.id;
+    const now = Date.now();
+    this.#history.push({ at: now, id: e.id });
+    // A minute of history is more than any catch-up asks for.
+    while (this.#history.length > 1 && (this.#history.length > 500 || this.#history[0]!.at < now - 60_000)) this.#start = this.#history.shift()!.id;
     this.#remembered(e.id);
     this.owner.deliver(e);
   }

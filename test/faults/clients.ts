@@ -4,6 +4,9 @@ import { EventOrder } from '../../shared/event-order.js';
 import type { ApiClient } from '../support/client.js';
 import type { Cluster, Node } from './cluster.js';
 
+/** As the web app: how far back a reconnection or a `streams:check` replays. */
+const CATCH_UP_MS = 15_000;
+
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
@@ -111,9 +114,14 @@ export class AdminClient {
       // As the web app: pushes may have been lost, catch up within 2 s.
       socket.on('streams:check', () => {
         this.checks++;
-        setTimeout(() => void this.subscribe(), Math.random() * 2000);
+        setTimeout(() => {
+          this.order.rewind(CATCH_UP_MS);
+          void this.subscribe();
+        }, Math.random() * 2000);
       });
       socket.once('connect', () => {
+        // A reconnection replays a little further back than where it stood (content events of a dying node).
+        this.order.rewind(CATCH_UP_MS);
         void this.subscribe().then(() => resolve());
       });
       socket.once('connect_error', () => {
@@ -190,9 +198,14 @@ export class AdminClient {
     }
   }
 
-  /** Events of the workspace stream given to the screen, from `fromSeq` on, as their seqs. */
-  deliveredSeqs() {
-    return this.delivered.filter((e) => e.id.startsWith(`workspace:${this.workspaceId}:`)).map((e) => seqOf(e.id));
+  /** Events of the workspace stream given to the screen, from `fromSeq` on, as their seqs (`counted`: those in stream order only, not content events). */
+  deliveredSeqs(counted = false) {
+    return this.delivered.filter((e) => e.id.startsWith(`workspace:${this.workspaceId}:`) && (!counted || e.order)).map((e) => seqOf(e.id));
+  }
+
+  /** Where the order stands (diagnostics). */
+  since() {
+    return this.order.since();
   }
 
   close() {

@@ -68,7 +68,7 @@ export class Cluster {
   private blobDir = '';
   /** Answers the proxy gave itself (no node could take the request), and node answers ≥ 500, by status. */
   readonly proxyErrors: { at: number; status: number; path: string; reason: string }[] = [];
-  readonly serverErrors: { at: number; status: number; path: string; node: string }[] = [];
+  readonly serverErrors: { at: number; status: number; path: string; node: string; detail?: string }[] = [];
 
   async start(nodeCount = 3) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'wsc-faults-'));
@@ -191,7 +191,12 @@ export class Cluster {
     tried.add(node);
     const headers = { ...req.headers, connection: 'close', 'content-length': String(body.length) };
     const upstream = http.request({ host: '127.0.0.1', port: node.port, method: req.method, path: req.url, headers, agent: false }, (up) => {
-      if ((up.statusCode ?? 0) >= 500) this.serverErrors.push({ at: Date.now(), status: up.statusCode!, path: req.url ?? '', node: node.name });
+      if ((up.statusCode ?? 0) >= 500) {
+        const error = { at: Date.now(), status: up.statusCode!, path: req.url ?? '', node: node.name, detail: '' };
+        this.serverErrors.push(error);
+        // What the node logged about it (its error line), for the report.
+        setTimeout(() => (error.detail = node.output.split('\n').filter((l) => l.includes('"level":50')).at(-1)?.slice(0, 1500) ?? ''), 300);
+      }
       const out = { ...up.headers };
       delete out.connection;
       res.writeHead(up.statusCode ?? 502, out);

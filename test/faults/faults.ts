@@ -114,14 +114,15 @@ async function renameSeen(fc: FaultContext, node: Node, watcher: AdminClient, ms
   direct.cookie = team.admins[0]!.client.cookie;
   const name = `Faults ${Date.now().toString(36)}`;
   const sent = Date.now();
-  const reply = await direct.request('PATCH', `/api/workspaces/${team.root}`, { name }).catch(() => null);
-  if (!reply || reply.status !== 200) return null;
+  // Watched while the request runs: a write may wait for its cache invalidation (5 s with Redis away) after its event left.
+  const reply = direct.request('PATCH', `/api/workspaces/${team.root}`, { name }).catch(() => null);
   const deadline = sent + ms;
-  while (Date.now() < deadline) {
-    if (watcher.delivered.some((e) => e.type === 'workspace.updated' && (e.data as { workspace?: { name?: string } }).workspace?.name === name)) return Date.now() - sent;
-    await sleep(20);
+  let seen: number | null = null;
+  while (seen === null && Date.now() < deadline) {
+    if (watcher.delivered.some((e) => e.type === 'workspace.updated' && (e.data as { workspace?: { name?: string } }).workspace?.name === name)) seen = Date.now() - sent;
+    else await sleep(20);
   }
-  return null;
+  return (await reply)?.status === 200 ? seen : null;
 }
 
 export async function restartRedis(fc: FaultContext): Promise<FaultResult> {
@@ -234,10 +235,10 @@ export async function slowClients(fc: FaultContext, latencies: () => number[]): 
   );
   let closedAt = 0;
   let closed = 0;
+  const tcpOf = (s: Socket) => (s.io.engine?.transport as unknown as { ws?: { _socket?: { pause(): void; resume(): void } } } | undefined)?.ws?._socket;
   for (const s of stalled) {
     // The websocket's TCP socket stops being read: the server's writes pile up.
-    const tcp = (s.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
-    tcp.pause();
+    tcpOf(s)?.pause();
     s.on('disconnect', () => {
       closed++;
       closedAt = Date.now();
@@ -249,7 +250,7 @@ export async function slowClients(fc: FaultContext, latencies: () => number[]): 
   const during = latencies().slice(mark);
   // Long enough for the server to give up on them; then let them read, and they find their connection closed.
   await sleep(20_000);
-  for (const s of stalled) (s.io.engine.transport as unknown as { ws: { _socket: { resume(): void } } }).ws._socket.resume();
+  for (const s of stalled) tcpOf(s)?.resume();
   await waitUntil('stalled sockets to find themselves dropped', 10_000, () => closed === stalled.length).catch(() => undefined);
   const stillOpen = stalled.filter((s) => s.connected).length;
   if (stillOpen) violations.push(`${stillOpen} stalled sockets were not dropped within ${Date.now() - stalledAt} ms`);

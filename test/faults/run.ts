@@ -85,14 +85,14 @@ async function main() {
         // Delivery settles (a hole is repaired within a second or two), then everything is checked.
         const settleFrom = Date.now();
         while ((await undelivered(ctx, clients)) > 0 && Date.now() - settleFrom < 20_000) await sleep(250);
-        const checks = await Promise.all([checkSeats(ctx, teams), checkLedgers(ctx, teams), checkStreams(ctx, teams), checkAcked(ctx, teams, load.log), checkClients(ctx, clients)]);
+        const checks = await Promise.all([checkSeats(ctx, teams), checkLedgers(ctx, teams), checkStreams(ctx, teams), checkAcked(ctx, teams, load.log), checkClients(ctx, clients, load.log)]);
         const [seats, ledgers, streams, acked, screens] = checks;
         const serverErrors = cluster.serverErrors.slice(errorsFrom.server);
         const proxyErrors = cluster.proxyErrors.slice(errorsFrom.proxy);
         const allowed = (s: number) => result.allowed5xx?.(s, null) ?? false;
         const fiveXx = serverErrors.filter((e) => !allowed(e.status));
         const violations = [...result.violations, ...seats, ...ledgers, ...streams.violations, ...acked.violations, ...screens.violations];
-        if (fiveXx.length) violations.push(`${fiveXx.length} answers ≥ 500: ${fiveXx.slice(0, 3).map((e) => `${e.status} ${e.path} on ${e.node}`).join('; ')}`);
+        if (fiveXx.length) violations.push(`${fiveXx.length} answers ≥ 500: ${fiveXx.slice(0, 3).map((e) => `${e.status} ${e.path} on ${e.node} ${e.detail ?? ''}`).join('; ')}`);
         // A request on a node that died with it has no known outcome; a drain must leave none.
         if (name.startsWith('drain') && proxyErrors.length) violations.push(`${proxyErrors.length} requests lost by the drained node: ${proxyErrors.slice(0, 3).map((e) => e.reason).join('; ')}`);
         row.runs++;

@@ -45,13 +45,26 @@ export class AckedLog {
   revoked = new Set<string>();
   approved = new Set<string>();
   videos = new Set<string>();
+  /**
+   * What requests of unknown outcome (their node died with them, or the database) were about:
+   * invitation and user ids. Such a request may have been applied without
+   * its event; screens show it at their next load (README, "Running several
+   * nodes"), so these rows are not compared.
+   */
+  unanswered = new Set<string>();
+  /**
+   * Whether a write's outcome is unknown: no answer (the proxy lost its
+   * node, or the connection), or 503 `unavailable` (the database went away
+   * during the request, which may have been applied up to where it failed).
+   */
+  static unanswered = (reply: Reply) => reply.status === 502 || reply.status === 0 || reply.status === 503;
   /** Acknowledged writes, by kind. */
   counts: Record<string, number> = {};
   statuses: Record<string, number> = {};
 
   set<T>(map: Map<string, Promised<T>>, key: string, reply: Reply, value: T) {
     const known = reply.status >= 200 && reply.status < 300;
-    const unknown = reply.status === 502 || reply.status === 0;
+    const unknown = AckedLog.unanswered(reply);
     if (known) map.set(key, { value, uncertain: false });
     else if (unknown) map.set(key, { value: map.get(key)?.value, uncertain: true });
   }
@@ -125,7 +138,7 @@ export class Load {
   private busy = new Set<string>();
   private inflight = new Set<Promise<unknown>>();
   private pendingInvites: { ws: string; id: string; by: ApiClient }[] = [];
-  private pendingRequests: { ws: string; id: string }[] = [];
+  private pendingRequests: { ws: string; id: string; userId: string }[] = [];
   private outsiderNext: number[];
   private seq = 0;
   private rnd;
@@ -185,6 +198,7 @@ export class Load {
         return run(`inv:${inv.id}`, async () => {
           const reply = await call(inv.by, 'DELETE', `/api/workspaces/${inv.ws}/invitations/${inv.id}`);
           this.log.count('revoke', reply);
+          if (AckedLog.unanswered(reply)) this.log.unanswered.add(inv.id);
           if (reply.status >= 200 && reply.status < 300) this.log.revoked.add(inv.id);
         });
       }
@@ -195,7 +209,8 @@ export class Load {
           const reply = await call(who.client, 'POST', `/api/join/${team.linkToken}`);
           this.log.count('join', reply);
           const id = (reply.body as { joinRequestId?: string } | null)?.joinRequestId;
-          if (reply.status === 202 && id) this.pendingRequests.push({ ws: team.root, id });
+          if (reply.status === 202 && id) this.pendingRequests.push({ ws: team.root, id, userId: who.user._id });
+          if (AckedLog.unanswered(reply)) this.log.unanswered.add(who.user._id);
         });
       }
       case 'approve': {
@@ -204,6 +219,7 @@ export class Load {
         return run(`req:${req.id}`, async () => {
           const reply = await call(admin, 'POST', `/api/workspaces/${req.ws}/join-requests/${req.id}/approve`);
           this.log.count('approve', reply);
+          if (AckedLog.unanswered(reply)) this.log.unanswered.add(req.userId);
           if (reply.status >= 200 && reply.status < 300) this.log.approved.add(req.id);
         });
       }
@@ -214,6 +230,7 @@ export class Load {
         return run(key, async () => {
           const reply = await call(admin, 'PATCH', `/api/workspaces/${team.root}/members/${member.user._id}`, { role });
           this.log.count('role', reply);
+          if (AckedLog.unanswered(reply)) this.log.unanswered.add(member.user._id);
           this.log.set(this.log.roles, key, reply, role);
         });
       }

@@ -166,4 +166,26 @@ describe('EventOrder', () => {
     expect(shown).toEqual([id(3)]);
     expect(order.since()).toBe(id(5));
   });
+
+  it('a catch-up replays from a while back, so a content event whose push was lost comes back, and nothing shows twice', async () => {
+    const events = makeStream(['members', 'members', 'item', 'members']);
+    const shown: string[] = [];
+    const order = new EventOrder(STREAM, { deliver: (e) => shown.push(e.id), resubscribe: () => {} });
+    order.subscribing();
+    order.subscribed({ missed: [], resync: false, cursor: null, audiences: ['members'], position: { members: 0, admins: 0, apiKeys: 0 } });
+    order.receive(events[0]!);
+    await vi.advanceTimersByTimeAsync(20_000);
+    order.receive(events[1]!);
+    // The content event 3 was never pushed (its node died sending it); 4 came through another node.
+    order.receive(events[3]!);
+    expect(shown).toEqual([id(1), id(2), id(4)]);
+    expect(order.since()).toBe(id(4));
+    order.rewind(15_000);
+    expect(order.since()).toBe(id(1));
+    const since = order.since()!;
+    order.subscribing();
+    order.subscribed({ missed: events.filter((e) => seqOf(e.id) > seqOf(since)), resync: false, cursor: id(4), audiences: ['members'], position: null });
+    expect(shown).toEqual([id(1), id(2), id(4), id(3)]);
+    expect(order.since()).toBe(id(4));
+  });
 });

@@ -30,6 +30,8 @@ const ACK_TIMEOUT_MS = 10_000;
 const MAX_RETRY_DELAY_MS = 30_000;
 /** Over how long the subscribers of one node catch up after a `streams:check`. */
 const CATCH_UP_SPREAD_MS = 2000;
+/** How far back a reconnection or a `streams:check` replays (shared/event-order.ts, `rewind`). */
+const CATCH_UP_MS = 15_000;
 
 /**
  * The one owner of the Socket.IO connection. Components read `status` and
@@ -71,7 +73,12 @@ export class RealtimeConnection {
       this.#retryDelay = 1000;
       this.hasConnected = true;
       this.status = 'live';
-      for (const workspaceId of this.#watched.keys()) void this.#subscribe(workspaceId);
+      // A reconnection replays a little further back than where each stream stood: a content event
+      // carries no count, so one lost as the old connection died leaves no hole to find.
+      for (const workspaceId of this.#watched.keys()) {
+        this.#orders.get(workspaceId)?.rewind(CATCH_UP_MS);
+        void this.#subscribe(workspaceId);
+      }
     });
     socket.on('disconnect', (reason) => {
       if (this.#closed) return;
@@ -97,7 +104,11 @@ export class RealtimeConnection {
     // Pushes may have been lost (a node vanished, Redis came back): replay from where each stream is.
     // Spread out, so the clients of a node do not all ask at once.
     socket.on('streams:check', () => {
-      for (const workspaceId of this.#watched.keys()) setTimeout(() => this.resubscribe(workspaceId), Math.random() * CATCH_UP_SPREAD_MS);
+      for (const workspaceId of this.#watched.keys())
+        setTimeout(() => {
+          this.#orders.get(workspaceId)?.rewind(CATCH_UP_MS);
+          this.resubscribe(workspaceId);
+        }, Math.random() * CATCH_UP_SPREAD_MS);
     });
 
     window.addEventListener('online', this.#onOnline);
