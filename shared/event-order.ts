@@ -59,6 +59,8 @@ export class EventOrder {
   #seen = new Set<string>();
   /** Counted events shown lately, with when: where a catch-up replays from. */
   #history: { at: number; id: string }[] = [];
+  /** The rewound `since` of the subscription under way, given back if it fails. */
+  #asked: string | null = null;
   /** Where this subscription began (its first cursor), or the oldest counted event forgotten from the history. */
   #start: string | null = null;
   /** A one-off `since` further back than the counts (a catch-up), for the next subscription. */
@@ -114,6 +116,9 @@ export class EventOrder {
   /** A subscription is being made: events are held until its ack. */
   subscribing() {
     this.#held ??= [];
+    // The subscription being made carries the rewound `since` (owners read `since()` first): it is used up.
+    this.#asked = this.#rewound;
+    this.#rewound = null;
   }
 
   /**
@@ -125,7 +130,7 @@ export class EventOrder {
     if (this.#closed) return;
     if (ack.audiences) this.#audiences = new Set(ack.audiences);
     const replayed = !ack.resync && this.#since !== null;
-    this.#rewound = null;
+    this.#asked = null;
     if (!replayed) {
       this.#counts = ack.position ?? null;
       // An empty stream: a later replay starts from its beginning.
@@ -156,6 +161,8 @@ export class EventOrder {
 
   /** The subscription got no ack (connection lost meanwhile): what was held is taken as it is. */
   subscribeFailed() {
+    this.#rewound ??= this.#asked;
+    this.#asked = null;
     const held = this.#held ?? [];
     this.#held = null;
     for (const e of held.sort(byId)) this.#take(e);

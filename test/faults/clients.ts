@@ -40,6 +40,7 @@ export class AdminClient {
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
   private subscribing = false;
+  private again = false;
 
   constructor(
     readonly name: string,
@@ -153,8 +154,11 @@ export class AdminClient {
   /** Subscribes (again) from the last event in order; what was missed comes back in the ack. */
   private async subscribe() {
     const socket = this.socket;
-    if (!socket?.connected || this.subscribing) return;
+    if (!socket?.connected) return;
+    // One at a time; one asked for meanwhile (a catch-up, a hole) follows.
+    if (this.subscribing) return void (this.again = true);
     this.subscribing = true;
+    this.again = false;
     try {
       const since = this.order.since();
       this.order.subscribing();
@@ -181,6 +185,7 @@ export class AdminClient {
       }
     } finally {
       this.subscribing = false;
+      if (this.again) void this.subscribe();
     }
   }
 
