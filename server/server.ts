@@ -34,6 +34,7 @@ import { finishTransfers, sweepTransfers } from './credits/transfer.service.js';
 import { sweepExpiredGrants } from './sharing/grant-sweep.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { Lifecycle } from './http/lifecycle.js';
+import { repairSeats, SEAT_REPAIR_GRACE_MS } from './workspaces/seat-repair.js';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -77,8 +78,14 @@ export async function startServer(
   const adapterClient = redis ? await adapterRedis(redis, log) : null;
   // Live pushes may have been lost (a node vanished, or Redis came back): this node's subscribers replay from where they are.
   const streams = { check: (_reason: string) => {} };
+  // A node vanished: what it was doing may be half-done. Seats and credit transfers are put back in line
+  // once its requests would have ended (the repairs only judge what is older than their grace).
+  const repairs = { after: () => {} };
   // Before anything writes: a migration's writes invalidate what the nodes already running have cached.
-  const cache = await startNodeCache(conn, redis, log, (reason) => streams.check(reason));
+  const cache = await startNodeCache(conn, redis, log, (reason) => {
+    streams.check(reason);
+    if (reason === 'peer-lost') repairs.after();
+  });
   await runMigrations(models, log);
 
   let boundPort = config.PORT;
@@ -130,9 +137,21 @@ export async function startServer(
       await finishTransfers(ctx);
       await sweepExpiredGrants(ctx);
       await sweepExpiredUnlocks(ctx);
+      await repairSeats(ctx);
     } catch (err) {
       log.warn({ err }, 'sweep failed');
     }
+  };
+  let repairTimer: NodeJS.Timeout | null = null;
+  repairs.after = () => {
+    repairTimer ??= setTimeout(() => {
+      repairTimer = null;
+      void (async () => {
+        await repairSeats(ctx);
+        await finishTransfers(ctx);
+      })().catch((err: unknown) => log.warn({ err }, 'repair after a lost node failed'));
+    }, SEAT_REPAIR_GRACE_MS + 2_000);
+    repairTimer.unref();
   };
   const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
   sweeper.unref();
@@ -144,6 +163,7 @@ export async function startServer(
   const close = () =>
     (closing ??= (async () => {
       clearInterval(sweeper);
+      if (repairTimer) clearTimeout(repairTimer);
       // Before the database goes: running renders stop and let their leases go.
       await renders.stop();
       // Stop accepting first, then end live connections and drain.

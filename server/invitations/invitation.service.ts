@@ -214,19 +214,24 @@ async function inviteOne(ctx: AppContext, workspace: WorkspaceDoc, inviter: User
     acceptedBy: null,
     round: 0,
   };
+  // The seat first: a process that dies between the two leaves a seat without its invitation, which the
+  // seat repair frees (server/workspaces/seat-repair.ts), never an invitation past the pool's limit.
+  const already = () => ({ ok: false as const, email, code: 'conflict' as const, message: 'Already invited: resend the pending invitation instead' });
+  if (await ctx.models.Invitation.exists({ pendingKey: inv.pendingKey })) return already();
   try {
-    await ctx.models.Invitation.create(inv);
+    await claimSeat(ctx, workspace.poolId, holderOf(inv), 'invitation');
   } catch (err) {
-    if (isDuplicateKey(err)) return { ok: false, email, code: 'conflict', message: 'Already invited: resend the pending invitation instead' };
+    if (err instanceof AppError) return { ok: false, email, code: err.code, message: err.message };
     throw err;
   }
   try {
-    await claimSeat(ctx, workspace.poolId, holderOf(inv), 'invitation');
+    await ctx.models.Invitation.create(inv);
     // The workspace may have switched its billing meanwhile: the seat is reserved in the pool it draws from.
     inv.poolId = await followWorkspacePool(ctx, workspace._id, inv.poolId, (to) => moveInvitationSeat(ctx, inv._id, to));
   } catch (err) {
     await ctx.models.Invitation.deleteOne({ _id: inv._id });
     await releaseInvitationSeat(ctx, inv);
+    if (isDuplicateKey(err)) return already();
     if (err instanceof AppError) return { ok: false, email, code: err.code, message: err.message };
     throw err;
   }

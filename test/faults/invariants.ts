@@ -11,7 +11,21 @@ import type { AckedLog, Team } from './world.js';
  * found, as sentences; an empty list is a pass.
  */
 
+/**
+ * Seats against their holders. A node that died mid-change leaves a seat
+ * out of line until the survivors' repair (about 12 s after they notice it
+ * gone, server/workspaces/seat-repair.ts): the check waits for that, up to 30 s.
+ */
 export async function checkSeats(ctx: AppContext, teams: Team[]): Promise<string[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const out = await seatsOnce(ctx, teams);
+    if (out.length === 0 || Date.now() > deadline) return out;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+async function seatsOnce(ctx: AppContext, teams: Team[]): Promise<string[]> {
   const out: string[] = [];
   for (const team of teams) {
     const poolId = team.root;
