@@ -8,7 +8,7 @@ import { ownsPool } from '../workspaces/workspace.presenter.js';
 import { seatsOf } from '../workspaces/seat.service.js';
 import { addSeats, workspaceTarget } from '../workspaces/workspace.service.js';
 import { appendEntry, balanceOf } from './ledger.service.js';
-import { transferCredits } from './transfer.service.js';
+import { finishTransfers, transferCredits } from './transfer.service.js';
 import { throttled } from '../realtime/throttle.js';
 
 export type Balances = Record<CreditKind, CreditBalanceView>;
@@ -109,6 +109,9 @@ export async function setAllocations(ctx: AppContext, w: WorkspaceDoc, input: Al
   const parent = await ctx.models.Workspace.findById(w.parentId).lean();
   if (!parent) throw conflict('The parent workspace is gone');
   return withLock(ctx.models.Lock, `allocation:${w._id}`, async () => {
+    // A transfer an earlier allocation left pending (its process died, or the database went away under it) is
+    // settled first: the new target is measured from what it left, and it can never land after this one.
+    await finishTransfers(ctx, { involving: w._id });
     const before = await creditsOf(ctx, w._id);
     const moved: CreditKind[] = [];
     try {

@@ -54,11 +54,13 @@ export async function transferCredits(ctx: AppContext, input: { from: Side; to: 
  * step already applied is not applied again, and a debit the source can no
  * longer cover marks the transfer refused with nothing moved.
  */
-export async function finishTransfers(ctx: AppContext): Promise<number> {
+export async function finishTransfers(ctx: AppContext, only?: { involving: string }): Promise<number> {
   const pending = await ctx.models.Transfer.find({ state: 'pending' }).lean();
-  const cutoff = ctx.now().getTime() - ABANDONED_AFTER_MS;
+  // Transfers of one workspace, whatever their age, for a caller that holds what serialises them (its allocation lock).
+  const cutoff = only ? Infinity : ctx.now().getTime() - ABANDONED_AFTER_MS;
+  const mine = (p: (typeof pending)[number]) => !only || p.fromId === only.involving || p.toId === only.involving;
   let finished = 0;
-  for (const t of pending.filter((p) => p.at.getTime() < cutoff)) {
+  for (const t of pending.filter((p) => p.at.getTime() < cutoff && mine(p))) {
     const [from, to] = await Promise.all([ctx.models.Workspace.findById(t.fromId, { name: 1 }).lean(), ctx.models.Workspace.findById(t.toId, { name: 1 }).lean()]);
     try {
       await applySteps(ctx, t, { id: t.fromId, name: from?.name ?? '' }, { id: t.toId, name: to?.name ?? '' });

@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import type { LockDoc } from './lock.model.js';
+import { AppError } from '../http/errors.js';
 
 /**
  * The one atomic primitive this project relies on: inserting a document whose
@@ -42,9 +43,11 @@ export async function claimFreeNumber(limit: number, taken: Iterable<number>, in
 }
 
 /** A lock not renewed for this long was left by a process that died in its critical section. */
-const STALE_LOCK_MS = 30_000;
+const STALE_LOCK_MS = 8_000;
 /** A holder renews its lock this often, so a long critical section (a billing switch of a big workspace) is never taken for a dead one. */
-const LOCK_RENEW_MS = 10_000;
+const LOCK_RENEW_MS = 2_000;
+/** A lock whose release failed (the database went away) is given back again this often, until it is. */
+const RELEASE_RETRY_MS = 1_000;
 const LOCK_WAIT_MS = 15_000;
 
 /**
@@ -67,7 +70,7 @@ export async function withLock<T>(locks: Model<LockDoc>, key: string, work: () =
       if (!isDuplicateKey(err)) throw err;
       const held = await locks.findById(key).lean();
       if (held && Date.now() - held.at.getTime() > STALE_LOCK_MS) await locks.deleteOne({ _id: key, at: held.at });
-      if (Date.now() > deadline) throw new Error(`lock ${key} stayed busy for ${waitMs} ms`);
+      if (Date.now() > deadline) throw new AppError('unavailable', 'Another change of the same thing is under way. Try again in a moment.', { lock: key.split(':')[0] }, { 'Retry-After': '2' });
       await new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 + attempt * 2) * (0.5 + Math.random())));
     }
   }
@@ -79,6 +82,18 @@ export async function withLock<T>(locks: Model<LockDoc>, key: string, work: () =
     return await work();
   } finally {
     clearInterval(renew);
-    await locks.deleteOne({ _id: key });
+    await release(locks, key);
   }
+}
+
+/** Gives a lock back; when the database cannot be reached, again in the background until it can (or the lock went stale anyway). */
+async function release(locks: Model<LockDoc>, key: string) {
+  const started = Date.now();
+  const attempt = (): Promise<unknown> =>
+    locks.deleteOne({ _id: key }).catch(async () => {
+      if (Date.now() - started > STALE_LOCK_MS) return;
+      await new Promise((resolve) => setTimeout(resolve, RELEASE_RETRY_MS).unref());
+      return attempt();
+    });
+  await Promise.race([attempt(), new Promise((resolve) => setTimeout(resolve, 200).unref())]);
 }

@@ -40,6 +40,9 @@ export class AdminClient {
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
   private subscribing = false;
+  private replaying = false;
+  /** Events shown more than a second after they were stored: through a replay (a hole, a reconnection), or live. */
+  readonly slow = { replayed: 0, live: 0 };
   private again = false;
 
   constructor(
@@ -177,7 +180,12 @@ export class AdminClient {
       }
       const open = this.outages.at(-1);
       if (open && open.back === null) open.back = Date.now();
-      this.order.subscribed(reply);
+      this.replaying = true;
+      try {
+        this.order.subscribed(reply);
+      } finally {
+        this.replaying = false;
+      }
       if (reply.resync || !since) this.fromSeq = seqOf(reply.cursor);
       if (reply.resync) {
         this.resyncs++;
@@ -193,7 +201,9 @@ export class AdminClient {
     if (this.seen.has(e.id)) this.duplicates++;
     this.seen.add(e.id);
     this.delivered.push(e);
-    this.latencies.push(Date.now() - Date.parse(e.at));
+    const latency = Date.now() - Date.parse(e.at);
+    this.latencies.push(latency);
+    if (latency > 1000) this.slow[this.replaying ? 'replayed' : 'live']++;
     const data = e.data as Record<string, any>;
     if (e.type === 'member.added' || e.type === 'member.updated') this.members.set(data.member.userId, data.member.role);
     else if (e.type === 'member.removed') this.members.delete(data.userId);

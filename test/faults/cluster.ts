@@ -195,7 +195,7 @@ export class Cluster {
         const error = { at: Date.now(), status: up.statusCode!, path: req.url ?? '', node: node.name, detail: '' };
         this.serverErrors.push(error);
         // What the node logged about it (its error line), for the report.
-        setTimeout(() => (error.detail = node.output.split('\n').filter((l) => l.includes('"level":50')).at(-1)?.slice(0, 1500) ?? ''), 300);
+        setTimeout(() => (error.detail = node.output.split('\n').filter((l) => l.includes('"level":50')).slice(-2, -1)[0]?.slice(0, 1200) ?? ''), 300);
       }
       const out = { ...up.headers };
       delete out.connection;
