@@ -153,6 +153,8 @@ export async function startServer(
     }, SEAT_REPAIR_GRACE_MS + 2_000);
     repairTimer.unref();
   };
+  // The database came back: a request it cut off may have left a seat or a transfer half-done too.
+  conn.on('reconnected', () => repairs.after());
   const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
   sweeper.unref();
   // Renders: this node runs its share of every workspace's queue (server/jobs).

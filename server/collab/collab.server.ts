@@ -150,6 +150,8 @@ export function createCollabServer(ctx: AppContext, http: HttpServer): CollabSer
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
+      // A frame over the limit or a malformed one makes `ws` emit 'error' before it drops the socket: unheard, it would end the process.
+      ws.on('error', (err) => ctx.log.debug({ err }, 'co-editing socket error'));
       guardSocket(ws, { presence: (s, name, update) => presence(s, request, name, update) });
       hocuspocus.handleConnection(ws, request);
     });

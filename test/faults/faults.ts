@@ -43,12 +43,11 @@ async function victim(fc: FaultContext): Promise<{ node: Node; renders: string[]
   const live = fc.cluster.nodes.filter(alive);
   const attempts = await fc.cluster.observer.ctx.models.RenderAttempt.find({}).lean();
   const now = Date.now();
-  for (const node of live) {
-    const renders = attempts.filter((a) => a.leaseUntil.getTime() > now && a.nodeId.includes(`:${node.child!.pid}:`)).map((a) => a.videoId);
-    if (renders.length) return { node, renders };
-  }
-  const load = (n: Node) => fc.clients.filter((c) => c.node === n).length;
-  return { node: live.sort((a, b) => load(b) - load(a))[0]!, renders: [] };
+  // The node with the most sockets (they must come back elsewhere), among those running a render when one does.
+  const rendersOf = (node: Node) => attempts.filter((a) => a.leaseUntil.getTime() > now && a.nodeId.includes(`:${node.child!.pid}:`)).map((a) => a.videoId);
+  const score = (n: Node) => fc.clients.filter((c) => c.node === n).length * 10 + Math.min(rendersOf(n).length, 9);
+  const node = live.sort((a, b) => score(b) - score(a))[0]!;
+  return { node, renders: rendersOf(node) };
 }
 
 /** Time from `at` until each of `clients` had its next subscription acknowledged. */
@@ -78,7 +77,9 @@ export async function killNode(fc: FaultContext): Promise<FaultResult> {
 }
 
 export async function drainNode(fc: FaultContext): Promise<FaultResult> {
-  const node = fc.cluster.nodes.filter(alive)[Math.floor(Math.random() * 3) % fc.cluster.nodes.filter(alive).length]!;
+  // The node with the most sockets: they are told to go and must come back elsewhere.
+  const load = (n: Node) => fc.clients.filter((c) => c.node === n).length;
+  const node = fc.cluster.nodes.filter(alive).sort((a, b) => load(b) - load(a))[0]!;
   const mine = fc.clients.filter((c) => c.node === node);
   const violations: string[] = [];
   const at = Date.now();

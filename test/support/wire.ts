@@ -125,7 +125,13 @@ export interface RawReply {
 /** One HTTP request with exactly these bytes and headers (no cookie jar, no redirects); null when it timed out. */
 export function rawRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number } = {}): Promise<RawReply | null> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
+    let answered = false;
+    // Node sends a DELETE's body without a length unless told one: the server would read it as the next request.
+    const headers = opts.body !== undefined && !Object.keys(opts.headers ?? {}).some((h) => h.toLowerCase() === 'content-length')
+      ? { ...opts.headers, 'content-length': String(Buffer.byteLength(opts.body)) }
+      : opts.headers;
+    const req = http.request(url, { method: opts.method ?? 'GET', headers, agent: false }, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -139,9 +145,11 @@ export function rawRequest(url: string, opts: { method?: string; headers?: Recor
       resolve(null);
     }, opts.timeoutMs ?? 5000);
     req.on('error', (err) => {
+      // A server may answer (413) and close before the body is all sent: the answer counts.
+      if (answered) return;
       clearTimeout(timer);
       // A server that cut the connection answered nothing: said as status 0.
-      if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') resolve({ status: 0, headers: {}, body: Buffer.alloc(0) });
+      if (['ECONNRESET', 'EPIPE'].includes((err as NodeJS.ErrnoException).code ?? '')) resolve({ status: 0, headers: {}, body: Buffer.alloc(0) });
       else reject(err);
     });
     req.end(opts.body);
