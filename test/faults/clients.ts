@@ -22,6 +22,8 @@ export class AdminClient {
   /** For each event shown live or replayed: ms from its storing to the screen. */
   readonly latencies: number[] = [];
   private seen = new Set<string>();
+  /** When each event was first shown (event id → ms). */
+  readonly shownAt = new Map<string, number>();
   duplicates = 0;
   resyncs = 0;
   /** \`streams:check\` nudges received. */
@@ -200,6 +202,7 @@ export class AdminClient {
   private show(e: EventEnvelope) {
     if (this.seen.has(e.id)) this.duplicates++;
     this.seen.add(e.id);
+    if (!this.shownAt.has(e.id)) this.shownAt.set(e.id, Date.now());
     this.delivered.push(e);
     const latency = Date.now() - Date.parse(e.at);
     this.latencies.push(latency);

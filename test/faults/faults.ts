@@ -109,24 +109,25 @@ export async function drainNode(fc: FaultContext): Promise<FaultResult> {
   return { recoveryMs, violations, notes: [`drained ${node.name} (${mine.length} sockets): not ready after ${notReadyAt === null ? '?' : notReadyAt - at} ms, exited after ${exitMs} ms`] };
 }
 
-/** Sends a workspace rename straight to `node` and waits for `watcher` to show it; the time it took, or null. */
-async function renameSeen(fc: FaultContext, node: Node, watcher: AdminClient, ms: number): Promise<number | null> {
+/**
+ * Renames one of the team's templates straight through `node` (an asset
+ * write: no cache entry to invalidate, so nothing waits for Redis) and
+ * returns the new name, when it was sent and the reply's promise.
+ */
+function renameAsset(fc: FaultContext, node: Node, watcher: AdminClient) {
   const team = fc.teams.find((t) => t.root === watcher.workspaceId)!;
   const direct = new ApiClient(node.url);
   direct.cookie = team.admins[0]!.client.cookie;
-  const name = `Faults ${Date.now().toString(36)}`;
+  const name = `Faults ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const sent = Date.now();
-  // Watched while the request runs: a write may wait for its cache invalidation (5 s with Redis away) after its event left.
-  const reply = direct.request('PATCH', `/api/workspaces/${team.root}`, { name }).catch(() => null);
-  const deadline = sent + ms;
-  let seen: number | null = null;
-  while (seen === null && Date.now() < deadline) {
-    if (watcher.delivered.some((e) => e.type === 'workspace.updated' && (e.data as { name?: string }).name === name)) seen = Date.now() - sent;
-    else await sleep(20);
-  }
-  const done = await reply;
-  if (done?.status !== 200) console.log(`[faults] rename on ${node.name} answered ${done?.status} ${JSON.stringify(done?.body).slice(0, 200)}`);
-  return done?.status === 200 ? seen : null;
+  const reply = direct.request('PATCH', `/api/workspaces/${team.root}/assets/${team.assets[0]}`, { name }).catch(() => null);
+  return { name, sent, reply };
+}
+
+/** When `watcher` was shown the rename to `name`, if it was. */
+function shownAt(watcher: AdminClient, name: string): number | null {
+  const e = watcher.delivered.find((x) => x.type === 'asset.updated' && (x.data as { asset?: { name?: string } }).asset?.name === name);
+  return e ? watcher.shownAt.get(e.id) ?? null : null;
 }
 
 export async function restartRedis(fc: FaultContext): Promise<FaultResult> {
@@ -143,14 +144,44 @@ export async function restartRedis(fc: FaultContext): Promise<FaultResult> {
   const probeTeam = fc.teams[0]!;
   await probeOnB.get(`/api/workspaces/${probeTeam.root}`);
 
-  const down = fc.cluster.restartRedis(5000);
-  await sleep(300);
+  let redisBack: number | null = null;
+  const stoppedAt = Date.now();
+  const down = fc.cluster.restartRedis(5000).then(() => void (redisBack = Date.now()));
+  // Cross-node delivery resumes: from the moment Redis is back, a change is
+  // sent through A every 250 ms, each watched on B's client until the deadline
+  // (a slow answer under load is not a lost event). Runs alongside the probes below.
+  const resume = (async () => {
+    await down;
+    const back = redisBack!;
+    const sent: string[] = [];
+    let last = 0;
+    while (Date.now() - back < 20_000) {
+      if (Date.now() - last >= 250) {
+        const r = renameAsset(fc, a, onB);
+        sent.push(r.name);
+        last = r.sent;
+        void r.reply;
+      }
+      const shown = sent.map((name) => shownAt(onB, name)).filter((t): t is number => t !== null);
+      if (shown.length) return { resumedMs: Math.min(...shown) - back, sent: sent.length };
+      await sleep(20);
+    }
+    return { resumedMs: null, sent: sent.length };
+  })();
+  await sleep(500);
   // While Redis is down, a node's own clients still get its events.
-  // The write waits out its cache invalidation (5 s: no node can confirm it), then publishes.
-  const local = await renameSeen(fc, a, onA, 8000);
-  if (local === null) violations.push(`${a.name}'s own client did not get ${a.name}'s event while Redis was down`);
-  else notes.push(`own event during the outage shown after ${local} ms`);
-  // Revocation fails closed: the probe removed on A is refused on B.
+  {
+    const { name, sent, reply } = renameAsset(fc, a, onA);
+    let seen: number | null = null;
+    while (seen === null && redisBack === null) {
+      seen = shownAt(onA, name);
+      if (seen === null) await sleep(20);
+    }
+    const done = await reply;
+    if (seen === null) violations.push(`${a.name}'s own client was not shown ${a.name}'s event while Redis was down (the write answered ${done?.status ?? 'nothing'})`);
+    else notes.push(`own event during the outage shown after ${seen - sent} ms`);
+  }
+  // Revocation fails closed: the probe removed on A is refused on B. (A membership write waits out the cache's life, 5 s, since no node can confirm it.)
   const adminOnA = new ApiClient(a.url);
   adminOnA.cookie = probeTeam.admins[0]!.client.cookie;
   const removed = await adminOnA.request('DELETE', `/api/workspaces/${probeTeam.root}/members/${fc.probe.userId}`);
@@ -159,16 +190,10 @@ export async function restartRedis(fc: FaultContext): Promise<FaultResult> {
     if (after.status !== 404) violations.push(`removed member still let in by ${b.name} while Redis was down (${after.status})`);
   } else notes.push(`probe removal during the outage answered ${removed.status}`);
   await down;
-  const back = Date.now();
-  // Cross-node delivery resumes: an event sent to A reaches a client of B.
-  let resumed: number | null = null;
-  {
-    while (resumed === null && Date.now() - back < 20_000) {
-      const seen = await renameSeen(fc, a, onB, 1000);
-      if (seen !== null) resumed = Date.now() - back;
-    }
-    if (resumed === null) violations.push(`cross-node events did not resume within 20 s of Redis coming back`);
-  }
+  notes.push(`Redis down ${redisBack! - stoppedAt} ms`);
+  const { resumedMs, sent } = await resume;
+  if (resumedMs === null) violations.push(`cross-node events did not resume within 20 s of Redis coming back (${sent} changes sent through ${a.name}, none shown on ${b.name})`);
+  const resumed = resumedMs;
   // Put the probe back for the next round (a fixture: adding someone through the API asks for their consent).
   if (removed.status === 204) await addMember(fc.cluster.observer.ctx, probeTeam.root, { _id: fc.probe.userId }, 'creator');
   for (const n of fc.cluster.nodes) if (!alive(n)) violations.push(`${n.name} died during the Redis restart`);
