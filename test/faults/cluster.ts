@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -114,8 +114,15 @@ export class Cluster {
     });
     node.child = child;
     node.output = '';
-    child.stdout!.on('data', (d) => (node.output = (node.output + d).slice(-20_000)));
-    child.stderr!.on('data', (d) => (node.output = (node.output + d).slice(-20_000)));
+    // FAULTS_LOGS=<dir>: every node's whole output is kept there too (<name>.log), for a diagnosis.
+    const keep = process.env.FAULTS_LOGS ? path.join(process.env.FAULTS_LOGS, `${node.name}.log`) : null;
+    if (keep) mkdirSync(path.dirname(keep), { recursive: true });
+    const take = (d: Buffer) => {
+      node.output = (node.output + d).slice(-20_000);
+      if (keep) appendFileSync(keep, d);
+    };
+    child.stdout!.on('data', take);
+    child.stderr!.on('data', take);
     node.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
     await waitForPort('127.0.0.1', node.port, 60_000, () => child.exitCode === null && child.signalCode === null);
   }
@@ -195,7 +202,8 @@ export class Cluster {
         const error = { at: Date.now(), status: up.statusCode!, path: req.url ?? '', node: node.name, detail: '' };
         this.serverErrors.push(error);
         // What the node logged about it (its error line), for the report.
-        setTimeout(() => (error.detail = node.output.split('\n').filter((l) => l.includes('"level":50')).slice(-2, -1)[0]?.slice(0, 1200) ?? ''), 300);
+        const url = JSON.stringify(req.url ?? '');
+        setTimeout(() => (error.detail = node.output.split('\n').findLast((l) => l.includes(`"url":${url}`) && l.includes(`"status":${up.statusCode}`))?.slice(0, 1500) ?? ''), 300);
       }
       const out = { ...up.headers };
       delete out.connection;
