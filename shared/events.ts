@@ -82,13 +82,28 @@ export interface ClientToServerEvents {
   'workspace:unsubscribe': (payload: unknown, ack: (reply: Ack<object>) => void) => void;
 }
 
+/** What a `streams:check` says about the pushes that may be missing. */
+export interface StreamsCheckHint {
+  /** ISO time: pushes from then on may be missing. */
+  from?: string;
+}
+
+/** How far back a catch-up replays after a `streams:check`: at least `minMs`, and past the hint's `from` with a second to spare. */
+export function catchUpMs(minMs: number, hint: StreamsCheckHint | undefined, now = Date.now()): number {
+  const from = hint?.from ? Date.parse(hint.from) : NaN;
+  return Number.isFinite(from) ? Math.max(minMs, now - from + 1000) : minMs;
+}
+
 /** Messages the server sends. */
 export interface ServerToClientEvents {
   event: (envelope: EventEnvelope) => void;
   /**
-   * Live pushes may have been lost (a node vanished, or Redis came back after
-   * an outage): subscribe again to every watched workspace with `since`, so
+   * Live pushes may have been lost (a node vanished, Redis came back after
+   * an outage, or an event's storing failed without saying whether it was
+   * stored): subscribe again to every watched workspace with `since`, so
    * the replay brings what never arrived, even the last event of a stream.
+   * `from`, when given, is when the pushes that may be missing began: the
+   * replay reaches back at least that far.
    */
-  'streams:check': () => void;
+  'streams:check': (hint?: StreamsCheckHint) => void;
 }

@@ -8,6 +8,7 @@ import { eventBucket, eventBucketNo, EVENT_BUCKET_SIZE, eventId, seqOf, type Eve
 import { ChainWriter } from '../db/chain.js';
 import { newId } from '../db/ids.js';
 import { auditBucket } from '../audit/audit.model.js';
+import { UnsurePushes } from './unsure-pushes.js';
 
 /** How many missed events a reconnecting client is sent; past that it reloads instead. */
 export const MAX_REPLAY = 500;
@@ -72,16 +73,20 @@ export class Publisher {
   private io: Server | null = null;
   /** Streams are chains (db/chain.ts): one publish at a time per stream on this node, events leave in sequence order. */
   private readonly streams: ChainWriter<EventDoc>;
+  /** Rooms to tell to catch up once the database answers, after an append of unknown outcome. */
+  private readonly unsure: UnsurePushes;
 
   constructor(
     private readonly models: Models,
     private readonly log: Logger,
   ) {
     this.streams = new ChainWriter(models.Event, models.Counter, (err, stream) => this.log.warn({ err, stream }, 'event counter hint not updated'));
+    this.unsure = new UnsurePushes(models.Event.db, log);
   }
 
   attach(io: Server) {
     this.io = io;
+    this.unsure.attach(io);
   }
 
   /** An event of a workspace, seen by its members, by its Super Admins only, or by those who may manage its API keys. */
@@ -132,6 +137,7 @@ export class Publisher {
   /** Stores the event under the next number of its stream, then pushes it to the room the server chose. */
   private async publish(stream: string, room: string | null, workspaceId: string | null, audience: EventAudience, input: PublishInput, recipients: Record<string, Record<string, unknown>> | null = null) {
     const workspaceStream = audience !== 'user';
+    const began = Date.now();
     const doc = await this.streams.append(stream, {
       next: ({ seq, entry }) => ({
         // A workspace stream counts its events per audience, so a subscriber knows which one comes next.
@@ -146,6 +152,10 @@ export class Publisher {
         bucket: eventBucket(stream, seq + 1),
         recipients,
       }),
+    }).catch((err: unknown) => {
+      // Stored or not, nobody was pushed it: its rooms catch up once the database answers.
+      this.unsure.add(room ? [room] : Object.keys(recipients ?? {}).map(rooms.user), began);
+      throw err;
     });
     const envelope = toEnvelope(doc);
     if (room) this.io?.to(room).emit('event', envelope);

@@ -1,5 +1,5 @@
 import { io as ioClient, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, EventEnvelope, ServerToClientEvents, SubscribeResult, Ack } from '../../shared/events.js';
+import { catchUpMs, type ClientToServerEvents, type EventEnvelope, type ServerToClientEvents, type SubscribeResult, type Ack } from '../../shared/events.js';
 import { EventOrder } from '../../shared/event-order.js';
 import type { ApiClient } from '../support/client.js';
 import type { Cluster, Node } from './cluster.js';
@@ -118,10 +118,11 @@ export class AdminClient {
       this.socket = socket;
       socket.on('event', (e) => this.order.receive(e));
       // As the web app: pushes may have been lost, catch up within 2 s.
-      socket.on('streams:check', () => {
+      socket.on('streams:check', (hint) => {
         this.checks++;
+        const back = catchUpMs(CATCH_UP_MS, hint);
         setTimeout(() => {
-          this.order.rewind(CATCH_UP_MS);
+          this.order.rewind(back);
           void this.subscribe();
         }, Math.random() * 2000);
       });

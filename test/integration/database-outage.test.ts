@@ -72,6 +72,30 @@ describe('the embedded database dies', () => {
     socket.close();
   });
 
+  it('an event whose storing failed with the database gone asks its rooms to catch up once the database is back, from when it began', async () => {
+    const { client, user } = await signedInClient(server.url);
+    const ws = (await client.post('/api/workspaces', { name: 'Unsure pushes' })).body.id as string;
+    const socket = await connectSocket(server.url, client.cookie);
+    const checks: unknown[] = [];
+    socket.on('streams:check', (hint) => checks.push(hint));
+
+    const pid = db.pid!;
+    process.kill(pid, 'SIGKILL');
+    await until('the outage to be noticed', async () => !db.running, 2000);
+    const began = Date.now();
+    // A content event for this person: stored or not, nobody can tell, so nobody was pushed it.
+    await expect(server.ctx.publisher.toItemViewers(ws, { [user.id]: {} }, { type: 'item.created', actorId: user.id, data: { item: { id: 'x' } } } as never)).rejects.toThrow();
+    expect(checks).toEqual([]);
+
+    await until('the restart', async () => db.running && db.pid !== pid && (await new ApiClient(server.url).get('/readyz')).status === 200);
+    await until('the catch-up request', async () => checks.length > 0, 10_000);
+    expect(checks).toHaveLength(1);
+    const from = Date.parse((checks[0] as { from: string }).from);
+    expect(from).toBeGreaterThanOrEqual(began - 5);
+    expect(from).toBeLessThanOrEqual(began + 1000);
+    socket.close();
+  }, 60_000);
+
   it('survives its PostgreSQL server dying the same way: 503 while it is away, restarted, and no data lost', async () => {
     expect(db.backend).toBe('postgresql');
     const { client } = await signedInClient(server.url);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventOrder } from '../../shared/event-order.js';
-import { streamStart, type CountedAudience, type EventEnvelope, type StreamCounts } from '../../shared/events.js';
+import { catchUpMs, streamStart, type CountedAudience, type EventEnvelope, type StreamCounts } from '../../shared/events.js';
 
 /**
  * The subscriber's side of stream order (shared/event-order.ts), against a
@@ -187,5 +187,16 @@ describe('EventOrder', () => {
     order.subscribed({ missed: events.filter((e) => seqOf(e.id) > seqOf(since)), resync: false, cursor: id(4), audiences: ['members'], position: null });
     expect(shown).toEqual([id(1), id(2), id(4), id(3)]);
     expect(order.since()).toBe(id(4));
+  });
+});
+
+describe('how far a catch-up replays', () => {
+  const now = Date.parse('2026-12-04T12:00:00.000Z');
+  it('reaches back past the check’s `from` with a second to spare, never less than the usual catch-up', () => {
+    expect(catchUpMs(15_000, undefined, now)).toBe(15_000);
+    expect(catchUpMs(15_000, {}, now)).toBe(15_000);
+    expect(catchUpMs(15_000, { from: '2026-12-04T11:59:30.000Z' }, now)).toBe(31_000);
+    expect(catchUpMs(15_000, { from: '2026-12-04T11:59:59.000Z' }, now)).toBe(15_000);
+    expect(catchUpMs(15_000, { from: 'not a time' }, now)).toBe(15_000);
   });
 });

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ErrorCode } from '$shared/errors.js';
-import type { ClientToServerEvents, EventEnvelope, ServerToClientEvents } from '$shared/events.js';
+import { catchUpMs, type ClientToServerEvents, type EventEnvelope, type ServerToClientEvents } from '$shared/events.js';
 import { EventOrder } from '$shared/event-order.js';
 import { streamOf, workspaceStream } from './streams.js';
 
@@ -103,10 +103,11 @@ export class RealtimeConnection {
     socket.on('event', (envelope) => this.#receive(envelope));
     // Pushes may have been lost (a node vanished, Redis came back): replay from where each stream is.
     // Spread out, so the clients of a node do not all ask at once.
-    socket.on('streams:check', () => {
+    socket.on('streams:check', (hint) => {
+      const back = catchUpMs(CATCH_UP_MS, hint);
       for (const workspaceId of this.#watched.keys())
         setTimeout(() => {
-          this.#orders.get(workspaceId)?.rewind(CATCH_UP_MS);
+          this.#orders.get(workspaceId)?.rewind(back);
           this.resubscribe(workspaceId);
         }, Math.random() * CATCH_UP_SPREAD_MS);
     });
