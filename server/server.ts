@@ -93,7 +93,7 @@ export async function startServer(
     config,
     log,
     conn,
-    database: new DatabaseHealth(conn, opts.embedded ?? null),
+    database: new DatabaseHealth(conn, opts.embedded ?? null, log),
     models,
     cache,
     hasher: new PasswordHasher(config.HASH_CONCURRENCY),
