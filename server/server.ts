@@ -181,6 +181,7 @@ export async function startServer(
       await cache.close();
       if (adapterClient) await closeRedis(adapterClient);
       if (redis) await closeRedis(redis);
+      ctx.database.close();
       await conn.close();
     })());
 

@@ -11,6 +11,8 @@ export async function connectDatabase(uri: string): Promise<mongoose.Connection>
     serverSelectionTimeoutMS: 5_000,
     // A lost database is noticed within seconds (`disconnected`), not after the default 10 s heartbeat.
     heartbeatFrequencyMS: 2_000,
+    // A server that does not answer a connection attempt is given 10 s, not 30 (the health watchdog allows for it).
+    connectTimeoutMS: 10_000,
     // FerretDB and single-node MongoDB alike: no retryable writes needed.
     retryWrites: false,
     autoIndex: true,
@@ -19,9 +21,13 @@ export async function connectDatabase(uri: string): Promise<mongoose.Connection>
   return conn;
 }
 
-/** Pings the database; an answer slower than `timeoutMs` counts as unreachable. */
+/**
+ * Pings the database; an answer slower than `timeoutMs` counts as unreachable.
+ * The ping is the truth, not mongoose's `readyState`, which can stay
+ * "disconnected" after the driver has reconnected.
+ */
 export async function isDatabaseReachable(conn: mongoose.Connection, timeoutMs = 2000): Promise<boolean> {
-  if (conn.readyState !== 1 || !conn.db) return false;
+  if (!conn.db) return false;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);

@@ -7,6 +7,7 @@ import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { defaultFerretBinary } from '../../server/db/ferretdb.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.js';
+import { checksStalled } from '../../server/db/health.js';
 import { ApiClient, connectSocket, signedInClient } from '../support/client.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wsc-outage-'));
@@ -96,6 +97,24 @@ describe('the embedded database dies', () => {
     socket.close();
   }, 60_000);
 
+  it('comes back even when the driver stops checking the server during the outage, and readiness follows the database, not the driver’s state', async () => {
+    const { client } = await signedInClient(server.url);
+    const ws = (await client.post('/api/workspaces', { name: 'Watched' })).body.id as string;
+    const pid = db.pid!;
+    process.kill(pid, 'SIGKILL');
+    await until('the outage to be noticed', async () => !db.running, 2000);
+    await until('the driver to see it', async () => !server.ctx.database.up, 10_000);
+    // The failure seen once in the fault harness, made on purpose: the server monitor checks no more.
+    const topology = (server.ctx.conn.getClient() as unknown as { topology: { s: { servers: Map<string, { monitor: { monitorId?: { stop(): void } } }> } } }).topology;
+    for (const s of topology.s.servers.values()) s.monitor.monitorId?.stop();
+    await until('the restart', async () => db.running && db.pid !== pid, 30_000);
+    // Mongoose's readyState stays "disconnected" here although the driver serves: /readyz must ping instead.
+    await until('the node to serve again', async () => (await client.get(`/api/workspaces/${ws}`)).status === 200, 30_000);
+    expect((await new ApiClient(server.url).get('/readyz')).status).toBe(200);
+    expect(server.ctx.database.up).toBe(true);
+    expect((await client.request('PATCH', `/api/workspaces/${ws}`, { name: 'Watched, again' })).status).toBe(200);
+  }, 60_000);
+
   it('survives its PostgreSQL server dying the same way: 503 while it is away, restarted, and no data lost', async () => {
     expect(db.backend).toBe('postgresql');
     const { client } = await signedInClient(server.url);
@@ -119,4 +138,16 @@ describe('the embedded database dies', () => {
     expect((await client.get(`/api/workspaces/${ws}`)).body.name).toBe('Kept in PostgreSQL');
     expect((await client.request('PATCH', `/api/workspaces/${ws}`, { name: 'Still in PostgreSQL' })).status).toBe(200);
   }, 60_000);
+});
+
+describe('the database watchdog', () => {
+  it('calls the driver stalled when no server check began for 10 s, or one has run for 20 s, and not before', () => {
+    const t = 1_000_000;
+    expect(checksStalled({ checkSince: null, lastCheckEnd: t }, t + 2_000)).toBe(false);
+    expect(checksStalled({ checkSince: null, lastCheckEnd: t }, t + 10_000)).toBe(false);
+    expect(checksStalled({ checkSince: null, lastCheckEnd: t }, t + 10_001)).toBe(true);
+    // A check under way (a connection attempt within its 10 s connect timeout) is not a stall.
+    expect(checksStalled({ checkSince: t, lastCheckEnd: t - 60_000 }, t + 15_000)).toBe(false);
+    expect(checksStalled({ checkSince: t, lastCheckEnd: t - 60_000 }, t + 20_001)).toBe(true);
+  });
 });
