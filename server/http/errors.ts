@@ -29,6 +29,19 @@ export const unavailable = () => new AppError('unavailable', 'The database is no
 
 /** The driver's errors for a database that cannot be reached (not for a query it refused). */
 const UNREACHABLE = /^Mongo(ose)?(Network|NetworkTimeout|ServerSelection|NotConnected|PoolCleared|TopologyClosed)Error$/;
+/** Labels the driver puts on errors of a connection that broke or could not be made. */
+const UNREACHABLE_LABELS = ['ResetPool', 'SystemOverloadedError'];
+
+/** The database could not be reached: a driver error saying so, itself or as the cause of another (a write error wrapping a network one). */
+function isUnreachable(err: unknown): boolean {
+  let e = err as { name?: string; cause?: unknown; hasErrorLabel?: (label: string) => boolean } | undefined;
+  for (let depth = 0; e && depth < 5; depth++, e = e.cause as typeof e) {
+    if (e.name && UNREACHABLE.test(e.name)) return true;
+    if (typeof e.hasErrorLabel === 'function' && UNREACHABLE_LABELS.some((l) => e!.hasErrorLabel!(l))) return true;
+  }
+  return false;
+}
+
 /** A wait as people say it: minutes, or hours past 90 minutes; never raw seconds. */
 export function waitText(seconds: number): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
@@ -63,7 +76,7 @@ export function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.too.large') return new AppError('too_large', 'The request body is too large');
   if (e?.type === 'entity.parse.failed') return new AppError('validation_failed', 'The request body must be a valid JSON object');
   if (e?.name === 'CastError') return new AppError('validation_failed', 'A value has the wrong type');
-  if (e?.name && UNREACHABLE.test(e.name)) return unavailable();
+  if (isUnreachable(err)) return unavailable();
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new AppError('validation_failed', e?.type ? 'The request body could not be read' : 'The request could not be read');
