@@ -51,7 +51,7 @@ export class DatabaseHealth {
     conn.on('reconnected', back);
     const client = conn.getClient();
     client.on('serverDescriptionChanged', (e) => {
-      if (e.previousDescription.type !== e.newDescription.type) log?.warn({ from: e.previousDescription.type, to: e.newDescription.type, error: e.newDescription.error?.message }, 'database server seen as');
+      if (e.previousDescription.type !== e.newDescription.type) log?.info({ from: e.previousDescription.type, to: e.newDescription.type, error: e.newDescription.error?.message }, 'database server seen as');
     });
     client.on('topologyClosed', () => {
       if (!this.reconnecting) log?.warn('database client closed');
@@ -81,7 +81,7 @@ export class DatabaseHealth {
     try {
       // The driver may be back without mongoose saying so.
       if (await isDatabaseReachable(this.conn)) {
-        this.log?.warn({ afterMs: Date.now() - this.lostAt }, 'database answers again');
+        this.log?.info({ afterMs: Date.now() - this.lostAt }, 'database answers again');
         this.connectionLost = false;
       } else if (checksStalled({ checkSince: this.checkSince, lastCheckEnd: this.lastCheckEnd }, Date.now())) await this.reconnect();
     } finally {
