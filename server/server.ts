@@ -168,6 +168,8 @@ export async function startServer(
       if (repairTimer) clearTimeout(repairTimer);
       // Before the database goes: running renders stop and let their leases go.
       await renders.stop();
+      // Before the sockets and the adapter go: events being published reach their rooms; no new ones.
+      await ctx.publisher.close(5000);
       // Stop accepting first, then end live connections and drain.
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Co-editing sockets first: the HTTP server does not close while an upgraded socket is open.

@@ -293,6 +293,8 @@ export class JobRunner {
       if (stored) await this.discard(keys);
       const reason = signal.aborted ? (signal.reason as Stopped | undefined)?.reason : undefined;
       if (reason === 'shutdown') {
+        // A progress write under way publishes before this node's sockets and adapter close.
+        await progressChain;
         // Let the lease go: another node (or this one, restarted) takes the render over at once.
         await ctx.models.RenderAttempt.updateOne({ _id: attempt._id }, { $set: { leaseUntil: new Date(0) } }).catch(() => undefined);
         return;

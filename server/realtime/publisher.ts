@@ -9,6 +9,7 @@ import { ChainWriter } from '../db/chain.js';
 import { newId } from '../db/ids.js';
 import { auditBucket } from '../audit/audit.model.js';
 import { UnsurePushes } from './unsure-pushes.js';
+import { AppError } from '../http/errors.js';
 
 /** How many missed events a reconnecting client is sent; past that it reloads instead. */
 export const MAX_REPLAY = 500;
@@ -84,6 +85,20 @@ export class Publisher {
     this.unsure = new UnsurePushes(models.Event.db, log);
   }
 
+  /** Publishes under way, and whether the node is closing (no new ones: nothing stored could be pushed). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closed = false;
+
+  /**
+   * Before the node's sockets and adapter close: new publishes are refused,
+   * and those under way finish (their events pushed), for up to `timeoutMs`.
+   */
+  async close(timeoutMs: number) {
+    this.closed = true;
+    this.unsure.close();
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+  }
+
   attach(io: Server) {
     this.io = io;
     this.unsure.attach(io);
@@ -106,7 +121,6 @@ export class Publisher {
    */
   async toItemViewers<T extends WorkspaceEventType>(workspaceId: string, recipients: Record<string, Record<string, unknown>>, input: WorkspaceEventInput<T>) {
     const envelope = await this.publish(rooms.workspace(workspaceId), null, workspaceId, 'item', input, recipients);
-    for (const [userId, own] of Object.entries(recipients)) this.io?.to(rooms.user(userId)).emit('event', personalize(envelope, own));
     await this.audit(workspaceId, envelope, input);
     return envelope;
   }
@@ -135,7 +149,16 @@ export class Publisher {
   }
 
   /** Stores the event under the next number of its stream, then pushes it to the room the server chose. */
-  private async publish(stream: string, room: string | null, workspaceId: string | null, audience: EventAudience, input: PublishInput, recipients: Record<string, Record<string, unknown>> | null = null) {
+  private publish(stream: string, room: string | null, workspaceId: string | null, audience: EventAudience, input: PublishInput, recipients: Record<string, Record<string, unknown>> | null = null) {
+    // Stored after the sockets closed, an event would reach nobody live (and a content event leaves no hole).
+    if (this.closed) return Promise.reject(new AppError('unavailable', 'This server is shutting down. Try again in a moment.', undefined, { 'Retry-After': '5' }));
+    const run = this.storeAndPush(stream, room, workspaceId, audience, input, recipients);
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run)).catch(() => undefined);
+    return run;
+  }
+
+  private async storeAndPush(stream: string, room: string | null, workspaceId: string | null, audience: EventAudience, input: PublishInput, recipients: Record<string, Record<string, unknown>> | null) {
     const workspaceStream = audience !== 'user';
     const began = Date.now();
     const doc = await this.streams.append(stream, {
@@ -159,6 +182,7 @@ export class Publisher {
     });
     const envelope = toEnvelope(doc);
     if (room) this.io?.to(room).emit('event', envelope);
+    else if (recipients) for (const [userId, own] of Object.entries(recipients)) this.io?.to(rooms.user(userId)).emit('event', personalize(envelope, own));
     return envelope;
   }
 
