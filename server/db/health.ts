@@ -31,6 +31,7 @@ export class DatabaseHealth {
   private lastCheckEnd = Date.now();
   private reviving = false;
   private reconnecting = false;
+  private closed = false;
   private readonly watchdog: NodeJS.Timeout;
 
   constructor(
@@ -39,7 +40,8 @@ export class DatabaseHealth {
     private readonly log?: Logger,
   ) {
     conn.on('disconnected', () => {
-      if (!this.connectionLost) log?.warn('database connection lost');
+      if (this.connectionLost) return;
+      log?.warn('database connection lost');
       this.connectionLost = true;
       this.lostAt = Date.now();
     });
@@ -54,7 +56,7 @@ export class DatabaseHealth {
       if (e.previousDescription.type !== e.newDescription.type) log?.info({ from: e.previousDescription.type, to: e.newDescription.type, error: e.newDescription.error?.message }, 'database server seen as');
     });
     client.on('topologyClosed', () => {
-      if (!this.reconnecting) log?.warn('database client closed');
+      if (!this.reconnecting && !this.closed) log?.warn('database client closed');
     });
     client.on('serverHeartbeatStarted', () => (this.checkSince ??= Date.now()));
     const ended = () => {
@@ -72,6 +74,7 @@ export class DatabaseHealth {
 
   /** Stops the watchdog (the connection is closing). */
   close() {
+    this.closed = true;
     clearInterval(this.watchdog);
   }
 

@@ -76,6 +76,9 @@ export class Publisher {
   private readonly streams: ChainWriter<EventDoc>;
   /** Rooms to tell to catch up once the database answers, after an append of unknown outcome. */
   private readonly unsure: UnsurePushes;
+  /** Publishes under way, and whether the node is closing (no new ones: nothing stored could be pushed). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closed = false;
 
   constructor(
     private readonly models: Models,
@@ -84,10 +87,6 @@ export class Publisher {
     this.streams = new ChainWriter(models.Event, models.Counter, (err, stream) => this.log.warn({ err, stream }, 'event counter hint not updated'));
     this.unsure = new UnsurePushes(models.Event.db, log);
   }
-
-  /** Publishes under way, and whether the node is closing (no new ones: nothing stored could be pushed). */
-  private readonly inFlight = new Set<Promise<unknown>>();
-  private closed = false;
 
   /**
    * Before the node's sockets and adapter close: new publishes are refused,
